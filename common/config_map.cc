@@ -43,6 +43,12 @@ Result<ConfigMap> ConfigMap::parse(std::string_view text, std::string source_nam
 }
 
 Result<ConfigMap> ConfigMap::load_file(const std::filesystem::path& file) {
+  // An ifstream opens a directory without complaint and reads nothing from it, which would pass
+  // as an empty configuration; say what is wrong instead.
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) {
+    return Error(Errc::config, file.string() + ": is a directory, not a configuration file");
+  }
   std::ifstream in(file);
   if (!in) return Error(Errc::config, file.string() + ": cannot open the configuration file");
   std::stringstream text;

@@ -20,10 +20,18 @@ int placement_offset(const RemotePath& path, int server_count) {
   return static_cast<int>(remainder);
 }
 
-PartPlacement::PartPlacement(const RemotePath& path, int server_count)
-    : n_(server_count), offset_(placement_offset(path, server_count)) {
+namespace {
+
+// Checked before placement_offset runs: with 0 servers its `% 0` would crash, not throw.
+int checked_server_count(int server_count) {
   if (server_count < 2) throw std::invalid_argument("placement needs at least 2 servers");
+  return server_count;
 }
+
+}  // namespace
+
+PartPlacement::PartPlacement(const RemotePath& path, int server_count)
+    : n_(checked_server_count(server_count)), offset_(placement_offset(path, n_)) {}
 
 std::array<int, 2> PartPlacement::servers_of_part(int part) const {
   // Server i holds part (i - x) and part (i - x + 1): solve both for i.

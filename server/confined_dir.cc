@@ -1,0 +1,98 @@
+#include "server/confined_dir.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace dfs::server {
+namespace {
+
+int openat2_beneath(int base, const char* path, int flags, mode_t mode) {
+  open_how how{};
+  how.flags = static_cast<std::uint64_t>(flags | O_CLOEXEC);
+  how.mode = (flags & O_CREAT) ? mode : 0;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  for (;;) {
+    const long fd = ::syscall(SYS_openat2, base, path, &how, sizeof how);
+    if (fd >= 0 || errno != EAGAIN) return static_cast<int>(fd);  // EAGAIN: a rename raced the lookup
+  }
+}
+
+Error open_error(int err, std::string_view relative) {
+  if (err == ELOOP || err == EXDEV) {
+    return Error(Errc::bad_path, "path '" + std::string(relative) + "' crosses a symlink or leaves the user's folder");
+  }
+  if (err == ENOTDIR) {
+    return Error(Errc::bad_path, "path '" + std::string(relative) + "' goes through something that is not a directory");
+  }
+  return Error::from_errno(err, "open '" + std::string(relative) + "'");
+}
+
+}  // namespace
+
+Result<UniqueFd> open_dir_beneath(int base, std::string_view relative) {
+  const std::string path = relative.empty() ? "." : std::string(relative);
+  const int fd = openat2_beneath(base, path.c_str(), O_RDONLY | O_DIRECTORY, 0);
+  if (fd < 0) return open_error(errno, path);
+  return UniqueFd(fd);
+}
+
+Result<UniqueFd> open_file_beneath(int base, std::string_view relative, int flags) {
+  const std::string path(relative);
+  const int fd = openat2_beneath(base, path.c_str(), flags, 0644);
+  if (fd < 0) return open_error(errno, path);
+  return UniqueFd(fd);
+}
+
+Result<UniqueFd> make_dirs_beneath(int base, const std::vector<std::string>& components) {
+  auto current = open_dir_beneath(base, ".");
+  if (!current) return current;
+  for (const auto& name : components) {
+    bool created = false;
+    if (::mkdirat(current->get(), name.c_str(), 0755) == 0) {
+      created = true;
+    } else if (errno != EEXIST) {
+      return Error::from_errno(errno, "create directory '" + name + "'");
+    }
+    if (created) {
+      if (auto st = fsync_fd(current->get(), "directory holding '" + name + "'"); !st) return st.error();
+    }
+    auto next = open_dir_beneath(current->get(), name);
+    if (!next) return next;
+    current = std::move(next);
+  }
+  return current;
+}
+
+Status fsync_fd(int fd, std::string_view what) {
+  if (::fsync(fd) != 0) return Error::from_errno(errno, "fsync " + std::string(what));
+  return {};
+}
+
+Result<std::vector<std::string>> list_names(int dir_fd, std::string_view what) {
+  // fdopendir takes ownership of its descriptor: hand it a duplicate.
+  const int dup = ::fcntl(dir_fd, F_DUPFD_CLOEXEC, 0);
+  if (dup < 0) return Error::from_errno(errno, "read directory " + std::string(what));
+  DIR* dir = ::fdopendir(dup);
+  if (dir == nullptr) {
+    const int err = errno;
+    ::close(dup);
+    return Error::from_errno(err, "read directory " + std::string(what));
+  }
+  ::rewinddir(dir);
+  std::vector<std::string> names;
+  while (const dirent* entry = ::readdir(dir)) {
+    const std::string_view name = entry->d_name;
+    if (name == "." || name == "..") continue;
+    names.emplace_back(name);
+  }
+  ::closedir(dir);
+  return names;
+}
+
+}  // namespace dfs::server

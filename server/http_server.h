@@ -1,0 +1,61 @@
+// Accepts connections and runs one session per connection: read a request header, check it
+// (limits, method, credentials, path), hand it to the method's handler, repeat while the
+// connection is kept alive. SIGINT/SIGTERM: stop accepting, close idle connections, let
+// in-flight requests finish within the grace period, then abort the rest (their temp files are
+// removed as their writers unwind) and return.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include "server/http_exchange.h"
+
+namespace dfs::server {
+
+class HttpServer {
+ public:
+  HttpServer(const ServerConfig& config, PartStore& store, Authenticator& auth, ServerLog& log);
+  ~HttpServer();
+
+  // Binds the listening socket; port() is known afterwards.
+  Status bind();
+  std::uint16_t port() const { return port_; }
+  // Serves until SIGINT or SIGTERM, then shuts down as described above.
+  void run();
+
+ private:
+  struct SessionHandle;
+
+  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> serve(asio::ip::tcp::socket socket);
+  asio::awaitable<void> dispatch(Exchange& ex);
+  std::shared_ptr<SessionHandle> register_session(beast::tcp_stream& stream);
+  void unregister_session(std::uint64_t id);
+  void on_signal(const beast::error_code& ec);
+  void begin_shutdown();
+  void close_sessions(bool idle_only);
+  void stop_control_work();
+
+  ServerContext context_;
+  asio::io_context io_;
+  // The acceptor, the signals and the grace timer are only touched on this strand.
+  asio::strand<asio::io_context::executor_type> control_;
+  asio::ip::tcp::acceptor acceptor_;
+  asio::signal_set signals_;
+  asio::steady_timer grace_timer_;
+  std::uint16_t port_ = 0;
+
+  std::mutex sessions_mutex_;
+  std::unordered_map<std::uint64_t, std::shared_ptr<SessionHandle>> sessions_;
+  std::uint64_t next_session_id_ = 0;
+};
+
+}  // namespace dfs::server

@@ -1,0 +1,244 @@
+#include "server/part_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <random>
+
+#include "server/confined_dir.h"
+#include "server/part_file_format.h"
+#include "server/version_folder.h"
+
+namespace dfs::server {
+namespace {
+
+std::string random_suffix() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  std::uint64_t v = rng();
+  for (auto& c : out) {
+    c = kDigits[v & 0xf];
+    v >>= 4;
+  }
+  return out;
+}
+
+std::string describe(const RemotePath& path, int part, const VersionId& version) {
+  return "part " + std::to_string(part) + " of " + path.display() + " version " + version.to_string();
+}
+
+}  // namespace
+
+std::string version_folder_of(const RemotePath& path) {
+  const RemotePath parent = path.parent();
+  std::string folder = parent.is_root() ? std::string() : parent.str() + "/";
+  folder += std::string(kReservedName) + "/" + std::string(path.name());
+  return folder;
+}
+
+std::string entry_lock_key(std::string_view user, std::string_view folder_relative_to_user) {
+  std::string key(user);
+  key += '/';
+  key += folder_relative_to_user;
+  return key;
+}
+
+Result<std::unique_ptr<PartStore>> PartStore::open(const std::filesystem::path& root) {
+  std::error_code ec;
+  std::filesystem::create_directories(root, ec);
+  if (ec) return Error(Errc::io_error, "cannot create data root " + root.string() + ": " + ec.message());
+  const int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Error::from_errno(errno, "open data root " + root.string());
+  return std::unique_ptr<PartStore>(new PartStore(UniqueFd(fd)));
+}
+
+Result<UniqueFd> PartStore::user_dir(std::string_view user, bool create) {
+  if (create) return make_dirs_beneath(root_.get(), {std::string(user)});
+  return open_dir_beneath(root_.get(), user);
+}
+
+Result<std::unique_ptr<PartWriter>> PartStore::begin_part(std::string_view user, const RemotePath& path,
+                                                          const protocol::PartDescriptor& descriptor) {
+  if (path.is_root()) return Error(Errc::bad_path, "the root directory has no parts");
+  auto home = user_dir(user, true);
+  if (!home) return home.error();
+  std::vector<std::string> components;
+  for (const auto c : path.parent().components()) components.emplace_back(c);
+  components.emplace_back(kReservedName);
+  components.emplace_back(path.name());
+  auto folder = make_dirs_beneath(home->get(), components);
+  if (!folder) return folder.error();
+
+  const std::string temp_name = std::string(kTempPrefix) + random_suffix();
+  const int fd = ::openat(folder->get(), temp_name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return Error::from_errno(errno, "create temp file for " + path.display());
+  UniqueFd file(fd);
+  // Reserve the space now, so a full disk is reported before the body is streamed.
+  const auto total = static_cast<off_t>(data_offset(descriptor.part_size) + descriptor.part_size);
+  if (const int err = ::posix_fallocate(file.get(), 0, total); err != 0 && err != EOPNOTSUPP && err != EINVAL) {
+    ::unlinkat(folder->get(), temp_name.c_str(), 0);
+    return Error::from_errno(err, "reserve " + std::to_string(total) + " bytes for " + path.display());
+  }
+  return std::make_unique<PartWriter>(locks_, entry_lock_key(user, version_folder_of(path)),
+                                      std::move(*folder), std::move(file), temp_name, descriptor);
+}
+
+Status PartStore::copy_part(std::string_view user, const RemotePath& path, protocol::PartDescriptor descriptor,
+                            const VersionId& from) {
+  auto source = open_part(user, path, descriptor.part, from);
+  if (!source) return source.error();
+  const auto& old = source->descriptor();
+  if (old.parts != descriptor.parts) {
+    return Error(Errc::invalid_argument, "version " + from.to_string() + " has " + std::to_string(old.parts) +
+                                             " parts, the request says " + std::to_string(descriptor.parts));
+  }
+  descriptor.attributes.size = old.attributes.size;
+  descriptor.part_size = old.part_size;
+  descriptor.checksum = old.checksum;
+  auto writer = begin_part(user, path, descriptor);
+  if (!writer) return writer.error();
+  for (std::uint64_t offset = 0; offset < old.part_size;) {
+    auto chunk = source->read(offset, old.part_size - offset);
+    if (!chunk) return chunk.error();
+    if (auto st = (*writer)->write(chunk->data(), chunk->size()); !st) return st;
+    offset += chunk->size();
+  }
+  return (*writer)->finish();
+}
+
+Status PartStore::commit(std::string_view user, const RemotePath& path, const VersionId& version) {
+  auto home = user_dir(user, false);
+  if (!home) return Error(Errc::not_found, "no part of " + path.display() + " version " + version.to_string() + " here");
+  const std::string relative = version_folder_of(path);
+  auto folder = open_dir_beneath(home->get(), relative);
+  if (!folder) {
+    if (folder.error().code() == Errc::not_found) {
+      return Error(Errc::not_found, "no part of " + path.display() + " version " + version.to_string() + " here");
+    }
+    return folder.error();
+  }
+  auto lock = locks_.lock(entry_lock_key(user, relative));
+  auto names = list_names(folder->get(), relative);
+  if (!names) return names.error();
+  const auto state = VersionFolder::from_names(*names);
+  const auto it = state.versions.find(version);
+  if (it == state.versions.end() || it->second.parts.empty()) {
+    return Error(Errc::not_found, "no part of " + path.display() + " version " + version.to_string() + " here");
+  }
+  if (const VersionId* newest = state.newest_committed(); newest && version < *newest) {
+    return Error(Errc::conflict, "a newer version " + newest->to_string() + " of " + path.display() + " is committed");
+  }
+  if (!it->second.committed) {
+    const std::string marker = commit_marker_name(version);
+    const int fd = ::openat(folder->get(), marker.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return Error::from_errno(errno, "commit " + path.display());
+    ::close(fd);
+    if (auto st = fsync_fd(folder->get(), relative); !st) return st;
+  }
+  // Older versions can never be read again. Their removal need not be durable: one that comes
+  // back after a crash is older than a committed version and is removed by the next commit.
+  for (const auto& [older, files] : state.versions) {
+    if (!(older < version)) break;
+    for (const int part : files.parts) ::unlinkat(folder->get(), part_file_name(older, part).c_str(), 0);
+    if (files.committed) ::unlinkat(folder->get(), commit_marker_name(older).c_str(), 0);
+  }
+  return {};
+}
+
+Result<PartReader> PartStore::open_part(std::string_view user, const RemotePath& path, int part,
+                                        const std::optional<VersionId>& version) {
+  auto not_found = [&] {
+    return Error(Errc::not_found, version ? describe(path, part, *version) + " is not on this server"
+                                          : "no committed version of " + path.display() + " part " +
+                                                std::to_string(part) + " on this server");
+  };
+  auto home = user_dir(user, false);
+  if (!home) return home.error().code() == Errc::not_found ? not_found() : home.error();
+  const std::string relative = version_folder_of(path);
+  auto folder = open_dir_beneath(home->get(), relative);
+  if (!folder) return folder.error().code() == Errc::not_found ? not_found() : folder.error();
+  auto names = list_names(folder->get(), relative);
+  if (!names) return names.error();
+  const auto state = VersionFolder::from_names(*names);
+  const VersionId* chosen = version ? &*version : state.newest_committed_with_part(part);
+  if (chosen == nullptr || !state.has_part(*chosen, part)) return not_found();
+  const bool committed = state.versions.at(*chosen).committed;
+  auto file = open_file_beneath(folder->get(), part_file_name(*chosen, part), O_RDONLY);
+  if (!file) return file.error().code() == Errc::not_found ? not_found() : file.error();
+  return PartReader::open(std::move(*file), committed, describe(path, part, *chosen));
+}
+
+namespace {
+
+std::string versions_dir_of(const RemotePath& dir) {
+  return dir.is_root() ? std::string(kReservedName) : dir.str() + "/" + std::string(kReservedName);
+}
+
+}  // namespace
+
+Result<ListPage> PartStore::list_page(std::string_view user, const RemotePath& dir, const ListQuery& query) {
+  ListPage page;
+  if (query.name) {
+    page.names.push_back(*query.name);
+    return page;
+  }
+  auto home = user_dir(user, false);
+  if (!home) return home.error().code() == Errc::not_found ? Result<ListPage>(page) : home.error();
+  const std::string relative = versions_dir_of(dir);
+  auto versions_dir = open_dir_beneath(home->get(), relative);
+  if (!versions_dir) return versions_dir.error().code() == Errc::not_found ? Result<ListPage>(page) : versions_dir.error();
+  auto names = list_names(versions_dir->get(), relative);
+  if (!names) return names.error();
+  std::vector<std::string> sorted;
+  sorted.reserve(names->size());
+  for (auto& name : *names) {
+    if (RemotePath::check_name(name)) sorted.push_back(std::move(name));  // skip strays an operator left
+  }
+  std::sort(sorted.begin(), sorted.end());
+  auto first = query.after ? std::upper_bound(sorted.begin(), sorted.end(), *query.after) : sorted.begin();
+  const auto available = static_cast<std::size_t>(sorted.end() - first);
+  const std::size_t take = std::min(available, query.limit);
+  page.names.assign(std::make_move_iterator(first), std::make_move_iterator(first + static_cast<std::ptrdiff_t>(take)));
+  if (take < available && !page.names.empty()) page.next = page.names.back();
+  return page;
+}
+
+Status PartStore::list_entries(std::string_view user, const RemotePath& dir, std::span<const std::string> names,
+                               const std::function<void(const protocol::ListRecord&)>& emit) {
+  auto home = user_dir(user, false);
+  if (!home) return home.error().code() == Errc::not_found ? Status() : home.error();
+  const std::string relative = versions_dir_of(dir);
+  auto versions_dir = open_dir_beneath(home->get(), relative);
+  if (!versions_dir) return versions_dir.error().code() == Errc::not_found ? Status() : versions_dir.error();
+  for (const auto& name : names) {
+    auto folder = open_dir_beneath(versions_dir->get(), name);
+    if (!folder) continue;  // removed meanwhile, or not a folder
+    auto files = list_names(folder->get(), name);
+    if (!files) continue;
+    const auto state = VersionFolder::from_names(*files);
+    for (const auto& [version, present] : state.versions) {
+      for (const int part : present.parts) {
+        auto file = open_file_beneath(folder->get(), part_file_name(version, part), O_RDONLY);
+        if (!file) continue;  // superseded meanwhile
+        auto descriptor = read_part_descriptor(file->get(), describe(dir.child(name), part, version));
+        if (!descriptor) continue;  // a corrupt header is not offered; heal --verify repairs it
+        emit(protocol::ListRecord{name, std::move(*descriptor), present.committed});
+      }
+    }
+  }
+  return {};
+}
+
+Result<SpaceInfo> PartStore::space() const {
+  struct statvfs st {};
+  if (::fstatvfs(root_.get(), &st) != 0) return Error::from_errno(errno, "statvfs data root");
+  return SpaceInfo{static_cast<std::uint64_t>(st.f_bavail) * st.f_frsize,
+                   static_cast<std::uint64_t>(st.f_blocks) * st.f_frsize};
+}
+
+}  // namespace dfs::server

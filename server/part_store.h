@@ -1,0 +1,90 @@
+// Storage of part versions on local disk, one folder per user, knowing files and fsync and
+// nothing of HTTP. Layout under the root:
+//
+//   <root>/<user>/<dir>/...                 the user's directory tree, mirrored
+//   <root>/<user>/<dir>/.dfs/<name>/        versions of entry <name> of that directory:
+//       <version>.p<K>                      part K of a version (see part_file_format.h)
+//       <version>.commit                    present once the version is committed
+//       .tmp.<random>                       a part being received; never listed
+//
+// A version is staged until its commit marker exists. Committing V removes every older version
+// of that entry, so the newest committed version is the only one kept beside newer staged ones.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+#include <string>
+
+#include "common/error.h"
+#include "common/protocol.h"
+#include "common/remote_path.h"
+#include "common/unique_fd.h"
+#include "server/entry_locks.h"
+#include "server/part_reader.h"
+#include "server/part_writer.h"
+
+namespace dfs::server {
+
+struct ListQuery {
+  std::optional<std::string> name;   // only this entry
+  std::optional<std::string> after;  // entries whose name sorts after this one
+  std::size_t limit = 1000;          // entries (not records) per answer
+};
+
+struct ListPage {
+  std::vector<std::string> names;
+  std::optional<std::string> next;
+};
+
+struct SpaceInfo {
+  std::uint64_t free_bytes = 0;
+  std::uint64_t total_bytes = 0;
+};
+
+class PartStore {
+ public:
+  // Creates the root directory when it does not exist.
+  static Result<std::unique_ptr<PartStore>> open(const std::filesystem::path& root);
+
+  // Starts receiving a part; the descriptor is already validated by the caller.
+  Result<std::unique_ptr<PartWriter>> begin_part(std::string_view user, const RemotePath& path,
+                                                 const protocol::PartDescriptor& descriptor);
+  // Stores part `descriptor.part` of a new version whose data is that of version `from` (a
+  // metadata-only change); size and checksum are taken from `from`.
+  Status copy_part(std::string_view user, const RemotePath& path, protocol::PartDescriptor descriptor,
+                   const VersionId& from);
+  // Errc::not_found when this server holds no part of `version`; Errc::conflict when a newer
+  // version is committed. Committing twice is fine.
+  Status commit(std::string_view user, const RemotePath& path, const VersionId& version);
+  // A given version, or the newest committed version holding `part` when `version` is empty.
+  Result<PartReader> open_part(std::string_view user, const RemotePath& path, int part,
+                               const std::optional<VersionId>& version);
+  // The sorted entry names of one page of `dir` (known before any record is produced, so the
+  // continuation token can lead the answer); `next` is set when more names remain.
+  Result<ListPage> list_page(std::string_view user, const RemotePath& dir, const ListQuery& query);
+  // Calls `emit` for every part version of the named entries of `dir`, in the given order.
+  Status list_entries(std::string_view user, const RemotePath& dir, std::span<const std::string> names,
+                      const std::function<void(const protocol::ListRecord&)>& emit);
+  Result<SpaceInfo> space() const;
+
+  int root_fd() const { return root_.get(); }
+  EntryLocks& locks() { return locks_; }
+
+ private:
+  explicit PartStore(UniqueFd root) : root_(std::move(root)) {}
+  Result<UniqueFd> user_dir(std::string_view user, bool create);
+
+  UniqueFd root_;
+  EntryLocks locks_;
+};
+
+// "<parent>/.dfs/<name>" relative to the user's folder.
+std::string version_folder_of(const RemotePath& path);
+// The EntryLocks key of a version folder: its path relative to the data root.
+std::string entry_lock_key(std::string_view user, std::string_view folder_relative_to_user);
+
+}  // namespace dfs::server

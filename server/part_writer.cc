@@ -1,0 +1,108 @@
+#include "server/part_writer.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "server/confined_dir.h"
+#include "server/part_file_format.h"
+#include "server/version_folder.h"
+
+namespace dfs::server {
+
+PartWriter::PartWriter(EntryLocks& locks, std::string entry_key, UniqueFd folder, UniqueFd file,
+                       std::string temp_name, protocol::PartDescriptor descriptor)
+    : locks_(locks),
+      entry_key_(std::move(entry_key)),
+      folder_(std::move(folder)),
+      file_(std::move(file)),
+      temp_name_(std::move(temp_name)),
+      descriptor_(std::move(descriptor)) {
+  block_sums_.reserve(block_count(descriptor_.part_size));
+}
+
+PartWriter::~PartWriter() {
+  if (!finished_ && folder_.valid()) ::unlinkat(folder_.get(), temp_name_.c_str(), 0);
+}
+
+void PartWriter::hash_into_blocks(const char* data, std::size_t size) {
+  while (size > 0) {
+    const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(size, kBlockBytes - block_fill_));
+    block_.update(data, take);
+    block_fill_ += take;
+    data += take;
+    size -= take;
+    if (block_fill_ == kBlockBytes) {
+      block_sums_.push_back(block_.digest());
+      block_.reset();
+      block_fill_ = 0;
+    }
+  }
+}
+
+Status PartWriter::write(const char* data, std::size_t size) {
+  if (size > remaining()) {
+    return Error(Errc::invalid_argument, "body is longer than the part size " + std::to_string(descriptor_.part_size));
+  }
+  whole_.update(data, size);
+  hash_into_blocks(data, size);
+  const std::uint64_t base = data_offset(descriptor_.part_size) + written_;
+  std::size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::pwrite(file_.get(), data + done, size - done, static_cast<off_t>(base + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Error::from_errno(errno, "write part");
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  written_ += size;
+  return {};
+}
+
+Status PartWriter::finish() {
+  if (written_ != descriptor_.part_size) {
+    return Error(Errc::invalid_argument, "body has " + std::to_string(written_) + " bytes, part size is " +
+                                             std::to_string(descriptor_.part_size));
+  }
+  if (block_fill_ > 0) block_sums_.push_back(block_.digest());
+  const std::uint64_t actual = whole_.digest();
+  if (actual != descriptor_.checksum) {
+    return Error(Errc::invalid_argument, "part bytes have XXH3 " + format_checksum(actual) + " but the request declared " +
+                                       format_checksum(descriptor_.checksum) + "; nothing was stored");
+  }
+
+  std::string head = encode_part_header(descriptor_);
+  head.reserve(kPartHeaderBytes + 8 * block_sums_.size());
+  for (const std::uint64_t sum : block_sums_) {
+    for (int i = 0; i < 8; ++i) head += static_cast<char>((sum >> (8 * i)) & 0xff);
+  }
+  for (std::size_t done = 0; done < head.size();) {
+    const ssize_t n = ::pwrite(file_.get(), head.data() + done, head.size() - done, static_cast<off_t>(done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Error::from_errno(errno, "write part header");
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (auto st = fsync_fd(file_.get(), "part file"); !st) return st;
+
+  const std::string final_name = part_file_name(descriptor_.version, descriptor_.part);
+  {
+    auto lock = locks_.lock(entry_key_);
+    auto names = list_names(folder_.get(), "version folder");
+    if (!names) return names.error();
+    const auto folder = VersionFolder::from_names(*names);
+    if (const VersionId* newest = folder.newest_committed(); newest && descriptor_.version < *newest) {
+      return Error(Errc::conflict, "a newer version " + newest->to_string() + " is already committed");
+    }
+    if (::renameat(folder_.get(), temp_name_.c_str(), folder_.get(), final_name.c_str()) != 0) {
+      return Error::from_errno(errno, "rename part into place");
+    }
+    finished_ = true;
+  }
+  return fsync_fd(folder_.get(), "version folder");
+}
+
+}  // namespace dfs::server

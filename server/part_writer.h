@@ -1,0 +1,52 @@
+// Writes one part version durably: bytes go to a temp file in the version folder, each 256 KiB
+// block is hashed on the way, and finish() checks length and checksum, writes the header and
+// block table, fsyncs, renames into place and fsyncs the folder. Until finish() succeeds nothing
+// is visible; a writer destroyed before that (error, disconnect, shutdown) removes its temp file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/checksum.h"
+#include "common/error.h"
+#include "common/protocol.h"
+#include "common/unique_fd.h"
+#include "server/entry_locks.h"
+
+namespace dfs::server {
+
+class PartWriter {
+ public:
+  PartWriter(EntryLocks& locks, std::string entry_key, UniqueFd folder, UniqueFd file, std::string temp_name,
+             protocol::PartDescriptor descriptor);
+  PartWriter(const PartWriter&) = delete;
+  PartWriter& operator=(const PartWriter&) = delete;
+  ~PartWriter();
+
+  const protocol::PartDescriptor& descriptor() const { return descriptor_; }
+  std::uint64_t remaining() const { return descriptor_.part_size - written_; }
+
+  Status write(const char* data, std::size_t size);
+  // Errc::invalid_argument when the bytes do not match the declared checksum, Errc::conflict when a
+  // newer version was committed meanwhile, Errc::no_space when the disk filled up.
+  Status finish();
+
+ private:
+  void hash_into_blocks(const char* data, std::size_t size);
+
+  EntryLocks& locks_;
+  std::string entry_key_;
+  UniqueFd folder_;
+  UniqueFd file_;
+  std::string temp_name_;
+  protocol::PartDescriptor descriptor_;
+  std::uint64_t written_ = 0;
+  Xxh3Hasher whole_;
+  Xxh3Hasher block_;
+  std::uint64_t block_fill_ = 0;
+  std::vector<std::uint64_t> block_sums_;
+  bool finished_ = false;
+};
+
+}  // namespace dfs::server

@@ -1,0 +1,70 @@
+#include "server/server_config.h"
+
+#include "common/config_map.h"
+#include "common/protocol.h"
+
+namespace dfs::server {
+
+Status parse_listen_address(std::string_view text, std::string& host, std::uint16_t& port) {
+  const auto colon = text.rfind(':');
+  auto bad = [&] {
+    return Error(Errc::config, "listen address '" + std::string(text) + "' must be HOST:PORT, e.g. 127.0.0.1:10001");
+  };
+  if (colon == std::string_view::npos || colon == 0) return bad();
+  std::string_view h = text.substr(0, colon);
+  if (h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  const auto p = protocol::parse_u64(text.substr(colon + 1));
+  if (!p || *p > 65535 || h.empty()) return bad();
+  host = std::string(h);
+  port = static_cast<std::uint16_t>(*p);
+  return {};
+}
+
+Result<ServerConfig> ServerConfig::load_yaml(const std::filesystem::path& file) {
+  auto map = ConfigMap::load_file(file);
+  if (!map) return map.error();
+  if (auto st = map->reject_unknown_keys({"root", "listen", "users", "threads", "max_body_bytes", "max_connections",
+                                          "header_limit_bytes", "idle_timeout_ms", "shutdown_grace_ms",
+                                          "staged_max_age_s", "sweep_interval_s", "verbose"});
+      !st) {
+    return st.error();
+  }
+  ServerConfig config;
+  std::string root, listen, users;
+  std::uint64_t threads = config.threads, idle = 60'000, grace = 10'000, staged = 3600, sweep = 300;
+  for (auto st : {map->require("root"), map->read("root", root), map->read("listen", listen),
+                  map->read("users", users), map->read("threads", threads),
+                  map->read("max_body_bytes", config.max_body_bytes),
+                  map->read("max_connections", config.max_connections),
+                  map->read("header_limit_bytes", config.header_limit_bytes), map->read("idle_timeout_ms", idle),
+                  map->read("shutdown_grace_ms", grace), map->read("staged_max_age_s", staged),
+                  map->read("sweep_interval_s", sweep), map->read("verbose", config.verbose)}) {
+    if (!st) return st.error();
+  }
+  config.root = root;
+  config.users_file = users;
+  if (!listen.empty()) {
+    if (auto st = parse_listen_address(listen, config.listen_host, config.listen_port); !st) {
+      return map->error_at("listen", "expected HOST:PORT, e.g. 127.0.0.1:10001");
+    }
+  }
+  if (threads < 1 || threads > 256) return map->error_at("threads", "must be between 1 and 256");
+  if (config.header_limit_bytes < 1024) return map->error_at("header_limit_bytes", "must be at least 1024");
+  if (idle < 100) return map->error_at("idle_timeout_ms", "must be at least 100");
+  if (sweep < 1) return map->error_at("sweep_interval_s", "must be at least 1");
+  config.threads = static_cast<unsigned>(threads);
+  config.idle_timeout = std::chrono::milliseconds(idle);
+  config.shutdown_grace = std::chrono::milliseconds(grace);
+  config.staged_max_age = std::chrono::seconds(staged);
+  config.sweep_interval = std::chrono::seconds(sweep);
+  return config;
+}
+
+Status ServerConfig::finish() {
+  if (root.empty()) return Error(Errc::config, "no data root: give --root DIR (or 'root:' in the config file)");
+  if (users_file.empty()) users_file = root / ".users";
+  if (max_connections < 1) return Error(Errc::config, "max_connections must be at least 1");
+  return {};
+}
+
+}  // namespace dfs::server

@@ -1,0 +1,48 @@
+// Removes what failed writers leave behind: temp files from before this process started or older
+// than the staged age, and staged versions that were never committed within that age. Runs once
+// at start and then every interval on its own thread, under the same entry locks as commits.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "server/part_store.h"
+#include "server/server_log.h"
+
+namespace dfs::server {
+
+struct SweepReport {
+  std::size_t temp_files_removed = 0;
+  std::size_t staged_parts_removed = 0;
+};
+
+class StagedSweeper {
+ public:
+  StagedSweeper(PartStore& store, ServerLog& log, std::chrono::seconds staged_max_age, std::chrono::seconds interval);
+  ~StagedSweeper();
+
+  SweepReport sweep_once();
+  void start();
+  void stop();
+
+ private:
+  void sweep_tree(int dir_fd, const std::string& user, const std::string& relative, SweepReport& report, int depth);
+  void sweep_entry(int versions_fd, const std::string& user, const std::string& folder, const std::string& name,
+                   SweepReport& report);
+
+  PartStore& store_;
+  ServerLog& log_;
+  std::chrono::seconds staged_max_age_;
+  std::chrono::seconds interval_;
+  std::chrono::system_clock::time_point started_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace dfs::server
