@@ -34,8 +34,9 @@ class Error {
  public:
   Error(Errc code, std::string message) : code_(code), message_(std::move(message)) {}
 
-  // Builds an error from an errno value; ENOSPC, ENOENT, ELOOP/EXDEV and EACCES get their own
-  // codes so that callers can decide on them. `what` names the operation and the object.
+  // Builds an error from an errno value; ENOSPC, ENOENT, ELOOP/EXDEV and ETIMEDOUT get their own
+  // codes so that callers can decide on them (EACCES stays io_error: a server-side permission
+  // problem must not look like bad credentials). `what` names the operation and the object.
   static Error from_errno(int errno_value, std::string_view what);
 
   Errc code() const { return code_; }
