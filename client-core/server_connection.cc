@@ -1,0 +1,444 @@
+#include "client-core/server_connection.h"
+
+#include <openssl/evp.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "common/checksum.h"
+#include "common/percent_encoding.h"
+#include "common/request_target.h"
+
+namespace dfs::client {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr std::size_t kChunk = 1 << 20;
+constexpr std::size_t kMaxErrorBody = 64 * 1024;
+
+std::string basic_authorization(const Credentials& c) {
+  const std::string plain = c.user + ":" + c.password;
+  std::string out(4 * ((plain.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(plain.data()), static_cast<int>(plain.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return "Basic " + out;
+}
+
+std::string seconds_text(std::chrono::milliseconds ms) {
+  if (ms.count() % 1000 == 0) return std::to_string(ms.count() / 1000) + " s";
+  return std::to_string(ms.count()) + " ms";
+}
+
+std::string first_line(std::string text) {
+  const auto nl = text.find('\n');
+  if (nl != std::string::npos) text.resize(nl);
+  return text;
+}
+
+}  // namespace
+
+struct ServerConnection::Impl {
+  ServerAddress address;
+  Credentials credentials;
+  Timeouts timeouts;
+  std::string authorization;
+  asio::io_context io;
+  beast::tcp_stream stream{io};
+  beast::flat_buffer buffer;
+  bool connected = false;
+  std::vector<char> chunk;
+
+  Impl(ServerAddress a, Credentials c, Timeouts t)
+      : address(std::move(a)), credentials(std::move(c)), timeouts(t), authorization(basic_authorization(credentials)) {}
+
+  // Runs one asynchronous operation to completion; the stream's expiry bounds it.
+  template <class Start>
+  beast::error_code run(Start&& start) {
+    beast::error_code result = asio::error::would_block;
+    start([&result](beast::error_code ec, auto&&...) { result = ec; });
+    io.restart();
+    io.run();
+    return result;
+  }
+
+  Error network_error(const beast::error_code& ec, std::string_view doing) {
+    close();
+    if (ec == beast::error::timeout) {
+      const auto limit = doing == "connecting" ? timeouts.connect : timeouts.io;
+      return Error(Errc::timeout, "server " + address.display() + " timed out after " + seconds_text(limit) + " " +
+                                      std::string(doing));
+    }
+    return Error(Errc::unavailable, "server " + address.display() + ": " + ec.message() + " while " + std::string(doing));
+  }
+
+  Error http_error(int status, const std::string& body) {
+    std::string message = first_line(body);
+    if (message.empty()) message = "HTTP " + std::to_string(status);
+    return Error(errc_from_http_status(status), "server " + address.display() + ": " + message);
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream.socket().close(ec);
+    connected = false;
+    buffer.clear();
+  }
+
+  Status ensure_connected() {
+    if (connected) return {};
+    buffer.clear();
+    tcp::resolver::results_type endpoints;
+    beast::error_code ec;
+    const auto ip = asio::ip::make_address(address.host, ec);
+    std::vector<tcp::endpoint> targets;
+    if (!ec) {
+      targets.emplace_back(ip, address.port);
+    } else {
+      tcp::resolver resolver(io);
+      auto results = resolver.resolve(address.host, std::to_string(address.port), ec);
+      if (ec) return Error(Errc::unavailable, "server " + address.display() + ": cannot resolve host: " + ec.message());
+      for (const auto& r : results) targets.push_back(r.endpoint());
+    }
+    stream.expires_after(timeouts.connect);
+    ec = run([&](auto handler) { stream.async_connect(targets, [handler](beast::error_code e, const tcp::endpoint&) mutable { handler(e); }); });
+    if (ec) return network_error(ec, "connecting");
+    stream.socket().set_option(tcp::no_delay(true), ec);
+    connected = true;
+    return {};
+  }
+
+  template <class Body>
+  void prepare(http::request<Body>& req, std::string_view method, const RequestTarget& target) {
+    req.method_string(method);
+    req.target(target.to_string());
+    req.version(11);
+    req.set(http::field::host, address.host);
+    req.set(http::field::authorization, authorization);
+    req.keep_alive(true);
+  }
+
+  // Reads a whole (small) response after a header was read into `parser`.
+  template <class Parser>
+  Result<std::string> read_small_body(Parser& parser) {
+    std::string body;
+    char buf[4096];
+    while (!parser.is_done() && body.size() < kMaxErrorBody) {
+      parser.get().body().data = buf;
+      parser.get().body().size = sizeof buf;
+      stream.expires_after(timeouts.io);
+      auto ec = run([&](auto h) { http::async_read(stream, buffer, parser, h); });
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) return network_error(ec, "reading an answer");
+      body.append(buf, sizeof buf - parser.get().body().size);
+    }
+    if (!parser.is_done() || !parser.get().keep_alive()) close();
+    return body;
+  }
+
+  using Decorate = std::function<void(http::request<http::empty_body>&)>;
+  using Parser = http::response_parser<http::buffer_body>;
+
+  static bool stale_connection(const beast::error_code& ec) {
+    return ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
+           ec == asio::error::broken_pipe || ec == asio::error::eof;
+  }
+
+  // Sends a request without a body and reads the answer's header into `parser`. A kept-alive
+  // connection that the server closed meanwhile fails at once; that is retried once, afresh.
+  Status request_header(std::string_view method, const RequestTarget& target, const Decorate& decorate,
+                        std::optional<Parser>& parser, std::string_view doing) {
+    for (int attempt = 0;; ++attempt) {
+      const bool reused = connected;
+      if (auto st = ensure_connected(); !st) return st;
+      http::request<http::empty_body> req;
+      prepare(req, method, target);
+      if (decorate) decorate(req);
+      req.prepare_payload();
+      stream.expires_after(timeouts.io);
+      auto ec = run([&](auto h) { http::async_write(stream, req, h); });
+      parser.emplace();
+      parser->body_limit(std::numeric_limits<std::uint64_t>::max());
+      if (!ec) {
+        stream.expires_after(timeouts.io);
+        ec = run([&](auto h) { http::async_read_header(stream, buffer, *parser, h); });
+      }
+      if (ec && reused && attempt == 0 && stale_connection(ec)) {
+        close();
+        continue;
+      }
+      if (ec) return network_error(ec, doing);
+      return {};
+    }
+  }
+
+  // Turns a non-2xx answer (its small body read) into an Error; ok for 2xx.
+  Status check_status(Parser& parser) {
+    const int status = static_cast<int>(parser.get().result_int());
+    if (status / 100 == 2) return {};
+    auto body = read_small_body(parser);
+    if (!body) return body.error();
+    return http_error(status, *body);
+  }
+
+  // A request without a body whose whole answer is small text; returns it for 2xx.
+  Result<std::string> simple(std::string_view method, const RequestTarget& target, const Decorate& decorate = {}) {
+    std::optional<Parser> parser;
+    if (auto st = request_header(method, target, decorate, parser, "sending a request"); !st) return st.error();
+    if (auto st = check_status(*parser); !st) return st.error();
+    return read_small_body(*parser);
+  }
+};
+
+ServerConnection::ServerConnection(ServerAddress address, Credentials credentials, Timeouts timeouts)
+    : impl_(std::make_unique<Impl>(std::move(address), std::move(credentials), timeouts)) {}
+ServerConnection::~ServerConnection() = default;
+ServerConnection::ServerConnection(ServerConnection&&) noexcept = default;
+ServerConnection& ServerConnection::operator=(ServerConnection&&) noexcept = default;
+
+const ServerAddress& ServerConnection::address() const { return impl_->address; }
+
+Status ServerConnection::put_part(const RemotePath& path, const protocol::PartDescriptor& d, const BodySource& source) {
+  auto& s = *impl_;
+  RequestTarget target{path, {{"part", std::to_string(d.part)}, {"version", d.version.to_string()}}};
+  http::request<http::buffer_body> req;
+  s.prepare(req, "PUT", target);
+  protocol::write_attribute_headers(d.attributes, d.parts, [&](std::string_view n, std::string v) { req.set(n, v); });
+  req.set(protocol::kChecksum, format_checksum(d.checksum));
+  req.content_length(d.part_size);
+  // Ask first, so a refusal (full disk, bad credentials, too large) arrives before the body.
+  const bool expect = d.part_size > 0;
+  if (expect) req.set(http::field::expect, "100-continue");
+  req.body().data = nullptr;
+  req.body().more = true;
+  std::optional<http::request_serializer<http::buffer_body>> serializer;
+
+  for (int attempt = 0;; ++attempt) {
+    const bool reused = s.connected;
+    if (auto st = s.ensure_connected(); !st) return st;
+    serializer.emplace(req);
+    s.stream.expires_after(s.timeouts.io);
+    auto ec = s.run([&](auto h) { http::async_write_header(s.stream, *serializer, h); });
+    if (!expect) {
+      if (ec) return s.network_error(ec, "sending a part");
+      break;
+    }
+    Impl::Parser interim;
+    interim.body_limit(std::numeric_limits<std::uint64_t>::max());
+    if (!ec) {
+      s.stream.expires_after(s.timeouts.io);
+      ec = s.run([&](auto h) { http::async_read_header(s.stream, s.buffer, interim, h); });
+    }
+    // No body byte has left yet, so a connection the server had closed can be retried.
+    if (ec && reused && attempt == 0 && Impl::stale_connection(ec)) {
+      s.close();
+      continue;
+    }
+    if (ec) return s.network_error(ec, "waiting for the server to accept a part");
+    if (interim.get().result() != http::status::continue_) {
+      auto body = s.read_small_body(interim);
+      s.close();  // the request's body was never sent
+      if (!body) return body.error();
+      return s.http_error(static_cast<int>(interim.get().result_int()), *body);
+    }
+    break;
+  }
+
+  if (s.chunk.size() < kChunk) s.chunk.resize(kChunk);
+  std::uint64_t sent = 0;
+  while (sent < d.part_size) {
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, d.part_size - sent));
+    auto got = source(s.chunk.data(), want);
+    if (!got) {
+      s.close();
+      return got.error();
+    }
+    if (*got == 0) {
+      s.close();
+      return Error(Errc::io_error, "the data source ended " + std::to_string(d.part_size - sent) + " bytes early");
+    }
+    req.body().data = s.chunk.data();
+    req.body().size = *got;
+    req.body().more = sent + *got < d.part_size;
+    s.stream.expires_after(s.timeouts.io);
+    auto ec = s.run([&](auto h) { http::async_write(s.stream, *serializer, h); });
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) return s.network_error(ec, "sending a part");
+    sent += *got;
+  }
+  if (d.part_size == 0) {
+    req.body().more = false;
+    auto ec = s.run([&](auto h) { http::async_write(s.stream, *serializer, h); });
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) return s.network_error(ec, "sending a part");
+  }
+
+  Impl::Parser parser;
+  s.stream.expires_after(s.timeouts.io);
+  auto ec = s.run([&](auto h) { http::async_read_header(s.stream, s.buffer, parser, h); });
+  if (ec) return s.network_error(ec, "waiting for a part to be stored");
+  if (auto st = s.check_status(parser); !st) return st;
+  auto body = s.read_small_body(parser);
+  if (!body) return body.error();
+  return {};
+}
+
+Status ServerConnection::put_copy(const RemotePath& path, const protocol::PartDescriptor& d, const VersionId& from) {
+  RequestTarget target{path, {{"part", std::to_string(d.part)}, {"version", d.version.to_string()}}};
+  auto body = impl_->simple("PUT", target, [&](http::request<http::empty_body>& req) {
+    protocol::write_attribute_headers(d.attributes, d.parts, [&](std::string_view n, std::string v) { req.set(n, v); });
+    req.set(protocol::kCopyFrom, from.to_string());
+  });
+  if (!body) return body.error();
+  return {};
+}
+
+Status ServerConnection::commit(const RemotePath& path, const VersionId& version) {
+  RequestTarget target{path, {{"version", version.to_string()}}};
+  auto body = impl_->simple("PUT", target);
+  if (!body) return body.error();
+  return {};
+}
+
+Result<PartInfo> ServerConnection::get_part(const RemotePath& path, int part, const std::optional<VersionId>& version,
+                                            const std::optional<PartRange>& range, const BodySink& sink) {
+  auto& s = *impl_;
+  RequestTarget target{path, {{"part", std::to_string(part)}}};
+  if (version) target.query.emplace("version", version->to_string());
+  if (range && range->length == 0) return Error(Errc::invalid_argument, "empty range");
+  std::optional<Impl::Parser> parser;
+  auto st = s.request_header("GET", target, [&](http::request<http::empty_body>& req) {
+    if (range) {
+      req.set(http::field::range, "bytes=" + std::to_string(range->offset) + "-" +
+                                      std::to_string(range->offset + range->length - 1));
+    }
+  }, parser, "reading a part");
+  if (!st) return st.error();
+  if (auto checked = s.check_status(*parser); !checked) return checked.error();
+  auto& res = parser->get();
+  {
+    PartInfo info;
+    info.committed = res[protocol::kCommitted] == "1";
+    auto attributes = protocol::read_attribute_headers(
+        [&](std::string_view name) -> std::optional<std::string_view> {
+          const auto v = res[name];
+          return v.empty() ? std::nullopt : std::optional<std::string_view>(v);
+        },
+        info.descriptor.parts);
+    auto version_seen = VersionId::parse(res[protocol::kVersion]);
+    const auto part_size = protocol::parse_u64(res[protocol::kPartSize]);
+    const auto checksum = parse_checksum(res[protocol::kChecksum]);
+    if (!attributes || !version_seen || !part_size || !checksum) {
+      s.close();
+      return Error(Errc::corruption, "server " + s.address.display() + " sent a part without valid dfs headers");
+    }
+    info.descriptor.part = part;
+    info.descriptor.version = *version_seen;
+    info.descriptor.part_size = *part_size;
+    info.descriptor.checksum = *checksum;
+    info.descriptor.attributes = *attributes;
+
+    const std::uint64_t expected = range ? std::min(range->length, *part_size - std::min(range->offset, *part_size))
+                                         : *part_size;
+    const auto length = parser->content_length();
+    if (!length || *length != expected) {
+      s.close();
+      return Error(Errc::corruption, "server " + s.address.display() + " answered with an unexpected length");
+    }
+    Xxh3Hasher hasher;
+    if (s.chunk.size() < kChunk) s.chunk.resize(kChunk);
+    std::uint64_t received = 0;
+    while (!parser->is_done()) {
+      res.body().data = s.chunk.data();
+      res.body().size = s.chunk.size();
+      s.stream.expires_after(s.timeouts.io);
+      auto ec = s.run([&](auto h) { http::async_read(s.stream, s.buffer, *parser, h); });
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) return s.network_error(ec, "reading a part (the server may have found a bad block)");
+      const std::size_t n = s.chunk.size() - res.body().size;
+      if (n == 0) continue;
+      if (!range) hasher.update(s.chunk.data(), n);
+      received += n;
+      if (auto st = sink(std::string_view(s.chunk.data(), n)); !st) {
+        s.close();
+        return st.error();
+      }
+    }
+    if (!res.keep_alive()) s.close();
+    if (!range && hasher.digest() != *checksum) {
+      return Error(Errc::corruption, "part " + std::to_string(part) + " of " + path.display() + " from server " +
+                                         s.address.display() + " failed its checksum");
+    }
+    return info;
+  }
+}
+
+Result<ListPage> ServerConnection::list(const RemotePath& dir, const ListOptions& options) {
+  auto& s = *impl_;
+  RequestTarget target{dir, {}};
+  if (options.name) target.query.emplace("name", *options.name);
+  if (options.after) target.query.emplace("after", *options.after);
+  if (options.limit) target.query.emplace("limit", std::to_string(*options.limit));
+  std::optional<Impl::Parser> parser;
+  if (auto st = s.request_header("LIST", target, {}, parser, "listing"); !st) return st.error();
+  if (auto checked = s.check_status(*parser); !checked) return checked.error();
+  auto& res = parser->get();
+  {
+    ListPage page;
+    if (const auto next = res[protocol::kNext]; !next.empty()) {
+      auto decoded = percent_decode(next);
+      if (decoded) page.next = std::move(*decoded);
+    }
+    page.free_bytes = protocol::parse_u64(res[protocol::kFreeBytes]).value_or(0);
+    page.total_bytes = protocol::parse_u64(res[protocol::kTotalBytes]).value_or(0);
+    std::string pending;
+    char buf[64 * 1024];
+    auto take_lines = [&](bool final) -> Status {
+      std::size_t start = 0;
+      for (;;) {
+        const auto nl = pending.find('\n', start);
+        if (nl == std::string::npos) break;
+        auto record = protocol::parse_list_record(std::string_view(pending).substr(start, nl - start));
+        if (!record) return record.error().with_context("server " + s.address.display());
+        page.records.push_back(std::move(*record));
+        start = nl + 1;
+      }
+      pending.erase(0, start);
+      if (final && !pending.empty()) return Error(Errc::corruption, "server " + s.address.display() + " sent a LIST answer cut short");
+      return {};
+    };
+    while (!parser->is_done()) {
+      res.body().data = buf;
+      res.body().size = sizeof buf;
+      s.stream.expires_after(s.timeouts.io);
+      auto ec = s.run([&](auto h) { http::async_read(s.stream, s.buffer, *parser, h); });
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) return s.network_error(ec, "reading a LIST answer");
+      pending.append(buf, sizeof buf - res.body().size);
+      if (auto st = take_lines(false); !st) {
+        s.close();
+        return st.error();
+      }
+    }
+    if (auto st = take_lines(true); !st) return st.error();
+    if (!res.keep_alive()) s.close();
+    return page;
+  }
+}
+
+Status ServerConnection::exit() {
+  auto body = impl_->simple("EXIT", RequestTarget{});
+  impl_->close();
+  if (!body) return body.error();
+  return {};
+}
+
+}  // namespace dfs::client

@@ -1,0 +1,95 @@
+// A connection to one dfs-server: blocking calls, each bounded by a timeout, over one kept-alive
+// HTTP/1.1 connection that is re-opened when needed. Not thread-safe: one thread uses a
+// connection at a time (the connection pool hands them out). Errors name the server:
+// "server dfs2 (127.0.0.1:10002) timed out after 1 s connecting".
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error.h"
+#include "common/protocol.h"
+#include "common/remote_path.h"
+
+namespace dfs::client {
+
+struct ServerAddress {
+  std::string name;  // "dfs1"
+  std::string host;  // "127.0.0.1" or a host name
+  std::uint16_t port = 0;
+  std::string display() const { return name + " (" + host + ":" + std::to_string(port) + ")"; }
+};
+
+struct Credentials {
+  std::string user;
+  std::string password;
+};
+
+struct Timeouts {
+  std::chrono::milliseconds connect{1000};
+  std::chrono::milliseconds io{30000};  // longest wait for any one read or write
+};
+
+// Fills `buffer` with up to `size` bytes of the part; returns how many (0 only at the end).
+using BodySource = std::function<Result<std::size_t>(char* buffer, std::size_t size)>;
+// Receives the part's bytes in order.
+using BodySink = std::function<Status(std::string_view bytes)>;
+
+struct PartRange {
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+};
+
+// What a GET answered besides the bytes.
+struct PartInfo {
+  protocol::PartDescriptor descriptor;
+  bool committed = false;
+};
+
+struct ListOptions {
+  std::optional<std::string> name;
+  std::optional<std::string> after;
+  std::optional<std::size_t> limit;
+};
+
+struct ListPage {
+  std::vector<protocol::ListRecord> records;
+  std::optional<std::string> next;  // pass as `after` for the next page
+  std::uint64_t free_bytes = 0;
+  std::uint64_t total_bytes = 0;
+};
+
+class ServerConnection {
+ public:
+  ServerConnection(ServerAddress address, Credentials credentials, Timeouts timeouts);
+  ~ServerConnection();
+  ServerConnection(ServerConnection&&) noexcept;
+  ServerConnection& operator=(ServerConnection&&) noexcept;
+
+  const ServerAddress& address() const;
+
+  // Stores one part version (staged). `source` yields exactly descriptor.part_size bytes.
+  Status put_part(const RemotePath& path, const protocol::PartDescriptor& descriptor, const BodySource& source);
+  // Stores part `descriptor.part` of a new version with the bytes of version `from`.
+  Status put_copy(const RemotePath& path, const protocol::PartDescriptor& descriptor, const VersionId& from);
+  Status commit(const RemotePath& path, const VersionId& version);
+  // The whole part (checked against its XXH3 at the end) or one range of it (checked by the
+  // server block by block). Without a version: the newest committed one on this server.
+  Result<PartInfo> get_part(const RemotePath& path, int part, const std::optional<VersionId>& version,
+                            const std::optional<PartRange>& range, const BodySink& sink);
+  Result<ListPage> list(const RemotePath& dir, const ListOptions& options = {});
+  // Says goodbye and closes the connection.
+  Status exit();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dfs::client
