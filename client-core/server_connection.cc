@@ -80,10 +80,16 @@ struct ServerConnection::Impl {
     return Error(Errc::unavailable, "server " + address.display() + ": " + ec.message() + " while " + std::string(doing));
   }
 
-  Error http_error(int status, const std::string& body) {
+  Error http_error(int status, std::string_view kind, const std::string& body) {
     std::string message = first_line(body);
     if (message.empty()) message = "HTTP " + std::to_string(status);
-    return Error(errc_from_http_status(status), "server " + address.display() + ": " + message);
+    const Errc code = errc_from_token(kind).value_or(errc_from_http_status(status));
+    return Error(code, "server " + address.display() + ": " + message);
+  }
+
+  template <class Parser>
+  Error http_error(Parser& parser, const std::string& body) {
+    return http_error(static_cast<int>(parser.get().result_int()), parser.get()[protocol::kErrorKind], body);
   }
 
   void close() {
@@ -182,11 +188,10 @@ struct ServerConnection::Impl {
 
   // Turns a non-2xx answer (its small body read) into an Error; ok for 2xx.
   Status check_status(Parser& parser) {
-    const int status = static_cast<int>(parser.get().result_int());
-    if (status / 100 == 2) return {};
+    if (parser.get().result_int() / 100 == 2) return {};
     auto body = read_small_body(parser);
     if (!body) return body.error();
-    return http_error(status, *body);
+    return http_error(parser, *body);
   }
 
   // A request without a body whose whole answer is small text; returns it for 2xx.
@@ -247,7 +252,7 @@ Status ServerConnection::put_part(const RemotePath& path, const protocol::PartDe
       auto body = s.read_small_body(interim);
       s.close();  // the request's body was never sent
       if (!body) return body.error();
-      return s.http_error(static_cast<int>(interim.get().result_int()), *body);
+      return s.http_error(interim, *body);
     }
     break;
   }

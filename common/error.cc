@@ -88,6 +88,41 @@ Errc errc_from_http_status(int status) {
   }
 }
 
+namespace {
+constexpr Errc kAllCodes[] = {Errc::invalid_argument, Errc::bad_path,    Errc::unauthorized, Errc::not_found,
+                              Errc::method_not_allowed, Errc::conflict, Errc::too_large,    Errc::range_not_satisfiable,
+                              Errc::no_space,           Errc::unavailable, Errc::corruption, Errc::io_error,
+                              Errc::timeout,            Errc::config,      Errc::incomplete};
+}  // namespace
+
+std::string_view errc_token(Errc code) {
+  switch (code) {
+    case Errc::invalid_argument: return "invalid_argument";
+    case Errc::bad_path: return "bad_path";
+    case Errc::unauthorized: return "unauthorized";
+    case Errc::not_found: return "not_found";
+    case Errc::method_not_allowed: return "method_not_allowed";
+    case Errc::conflict: return "conflict";
+    case Errc::too_large: return "too_large";
+    case Errc::range_not_satisfiable: return "range_not_satisfiable";
+    case Errc::no_space: return "no_space";
+    case Errc::unavailable: return "unavailable";
+    case Errc::corruption: return "corruption";
+    case Errc::io_error: return "io_error";
+    case Errc::timeout: return "timeout";
+    case Errc::config: return "config";
+    case Errc::incomplete: return "incomplete";
+  }
+  return "io_error";
+}
+
+std::optional<Errc> errc_from_token(std::string_view token) {
+  for (const Errc code : kAllCodes) {
+    if (errc_token(code) == token) return code;
+  }
+  return std::nullopt;
+}
+
 int exit_code(Errc code) {
   switch (code) {
     case Errc::invalid_argument:

@@ -3,6 +3,7 @@
 // (error.cc), so a message written deep in the server reaches the user unchanged.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -52,6 +53,10 @@ class Error {
 
 int http_status(Errc code);
 Errc errc_from_http_status(int status);
+// One word per code ("corruption", "no_space"...), sent in X-Dfs-Error beside the status so the
+// client knows the exact kind even where several share a status (500).
+std::string_view errc_token(Errc code);
+std::optional<Errc> errc_from_token(std::string_view token);
 int exit_code(Errc code);  // 0 ok, 1 operation failed, 2 usage or config, 3 incomplete or not found
 int to_errno(Errc code);
 

@@ -30,6 +30,7 @@ inline constexpr std::string_view kCommitted = "X-Dfs-Committed";  // GET answer
 inline constexpr std::string_view kNext = "X-Dfs-Next";            // LIST answer: continuation token
 inline constexpr std::string_view kFreeBytes = "X-Dfs-Free-Bytes";    // LIST answer
 inline constexpr std::string_view kTotalBytes = "X-Dfs-Total-Bytes";  // LIST answer
+inline constexpr std::string_view kErrorKind = "X-Dfs-Error";         // error answers: errc_token()
 
 // Query parameters.
 inline constexpr std::string_view kQueryPart = "part";

@@ -1,5 +1,7 @@
 #include "server/http_exchange.h"
 
+#include "common/protocol.h"
+
 #include <array>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -24,6 +26,7 @@ http::response<http::string_body> text_response(http::status status, unsigned ve
 
 Headers error_headers(const Error& error) {
   Headers headers;
+  headers.emplace_back(std::string(protocol::kErrorKind), std::string(errc_token(error.code())));
   if (error.code() == Errc::unauthorized) headers.emplace_back("WWW-Authenticate", "Basic realm=\"dfs\"");
   if (error.code() == Errc::method_not_allowed) headers.emplace_back("Allow", "GET, PUT, LIST, EXIT");
   return headers;

@@ -74,6 +74,7 @@ int run_server(dfs::server::ServerConfig config) {
   HttpServer server(config, **store, **auth, log);
   if (auto st = server.bind(); !st) return fail(st.error());
   StagedSweeper sweeper(**store, log, config.staged_max_age, config.sweep_interval);
+  sweeper.sweep_and_log();  // leftovers of a crash are gone before the first request
   sweeper.start();
   std::printf("dfs-server: listening on %s:%u (root %s)\n", config.listen_host.c_str(), server.port(),
               config.root.c_str());

@@ -46,8 +46,11 @@ Result<protocol::PartDescriptor> decode_part_header(std::string_view bytes) {
   if (bytes.size() < kPartHeaderBytes || bytes.substr(0, kMagic.size()) != kMagic) return corrupt("has no magic");
   const auto end = bytes.find("end ");
   if (end == std::string_view::npos || end + 4 + 16 + 1 > bytes.size()) return corrupt("has no end line");
-  const auto sum = parse_checksum(bytes.substr(end + 4, 16));
-  if (!sum || *sum != xxh3(bytes.data(), end)) return corrupt("fails its checksum");
+  // Compare the end line byte for byte: parsing its hex would let a flipped case bit ('f' -> 'F')
+  // or a damaged newline pass, and every byte of the text must be covered.
+  if (bytes.substr(end + 4, 16 + 1) != format_checksum(xxh3(bytes.data(), end)) + "\n") {
+    return corrupt("fails its checksum");
+  }
 
   // The header is the same "key value" shape as a LIST record's fields: reuse that parser.
   std::string record = "name=x";

@@ -78,7 +78,7 @@ Result<std::string_view> PartReader::read(std::uint64_t offset, std::uint64_t ma
   const std::uint64_t start = first_block * kBlockBytes;
   const std::uint64_t stop = std::min(size, end_block * kBlockBytes);
   // Only whole blocks can be verified, so read the blocks around the range and hand out a slice.
-  const std::uint64_t wanted_end = std::min(stop, offset + max);
+  const std::uint64_t wanted_end = max < stop - offset ? offset + max : stop;  // offset + max may overflow
   const std::uint64_t last_needed_block = (wanted_end - 1) / kBlockBytes;
   const std::uint64_t read_end = std::min(size, (last_needed_block + 1) * kBlockBytes);
   if (buffer_.size() < read_end - start) buffer_.resize(read_end - start);

@@ -126,12 +126,14 @@ Status PartStore::commit(std::string_view user, const RemotePath& path, const Ve
   auto names = list_names(folder->get(), relative);
   if (!names) return names.error();
   const auto state = VersionFolder::from_names(*names);
+  // Checked first: committing the newer version removed this one's parts, and the writer must
+  // learn that it lost (conflict), not that its parts are missing.
+  if (const VersionId* newest = state.newest_committed(); newest && version < *newest) {
+    return Error(Errc::conflict, "a newer version " + newest->to_string() + " of " + path.display() + " is committed");
+  }
   const auto it = state.versions.find(version);
   if (it == state.versions.end() || it->second.parts.empty()) {
     return Error(Errc::not_found, "no part of " + path.display() + " version " + version.to_string() + " here");
-  }
-  if (const VersionId* newest = state.newest_committed(); newest && version < *newest) {
-    return Error(Errc::conflict, "a newer version " + newest->to_string() + " of " + path.display() + " is committed");
   }
   if (!it->second.committed) {
     const std::string marker = commit_marker_name(version);

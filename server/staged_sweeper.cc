@@ -33,18 +33,22 @@ StagedSweeper::StagedSweeper(PartStore& store, ServerLog& log, std::chrono::seco
 
 StagedSweeper::~StagedSweeper() { stop(); }
 
+SweepReport StagedSweeper::sweep_and_log() {
+  const SweepReport report = sweep_once();
+  if (report.temp_files_removed + report.staged_parts_removed > 0) {
+    log_.notice("sweep: removed " + std::to_string(report.temp_files_removed) + " temp files and " +
+                std::to_string(report.staged_parts_removed) + " uncommitted staged parts");
+  }
+  return report;
+}
+
 void StagedSweeper::start() {
   thread_ = std::thread([this] {
     std::unique_lock lock(mutex_);
-    while (!stopping_) {
+    while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
       lock.unlock();
-      const SweepReport report = sweep_once();
-      if (report.temp_files_removed + report.staged_parts_removed > 0) {
-        log_.notice("sweep: removed " + std::to_string(report.temp_files_removed) + " temp files and " +
-                    std::to_string(report.staged_parts_removed) + " uncommitted staged parts");
-      }
+      sweep_and_log();
       lock.lock();
-      wake_.wait_for(lock, interval_, [this] { return stopping_; });
     }
   });
 }

@@ -1,6 +1,7 @@
 // Removes what failed writers leave behind: temp files from before this process started or older
-// than the staged age, and staged versions that were never committed within that age. Runs once
-// at start and then every interval on its own thread, under the same entry locks as commits.
+// than the staged age, and staged versions that were never committed within that age. The server
+// runs one sweep before it starts listening (so leftovers of a crash are gone before it serves),
+// then start() repeats it every interval on its own thread, under the same entry locks as commits.
 #pragma once
 
 #include <chrono>
@@ -26,6 +27,8 @@ class StagedSweeper {
   ~StagedSweeper();
 
   SweepReport sweep_once();
+  // sweep_once() and a log line when it removed anything.
+  SweepReport sweep_and_log();
   void start();
   void stop();
 
