@@ -68,7 +68,8 @@ Result<std::unique_ptr<PartWriter>> PartStore::begin_part(std::string_view user,
   auto home = user_dir(user, true);
   if (!home) return home.error();
   std::vector<std::string> components;
-  for (const auto c : path.parent().components()) components.emplace_back(c);
+  const RemotePath parent = path.parent();  // components() views into it: keep it alive
+  for (const auto c : parent.components()) components.emplace_back(c);
   components.emplace_back(kReservedName);
   components.emplace_back(path.name());
   auto folder = make_dirs_beneath(home->get(), components);
