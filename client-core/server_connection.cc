@@ -92,6 +92,10 @@ struct ServerConnection::Impl {
     return http_error(static_cast<int>(parser.get().result_int()), parser.get()[protocol::kErrorKind], body);
   }
 
+  // Beast sizes each socket read by the buffer's free space, which is tiny after a header:
+  // room for big reads before a body is streamed (without it a GET ran at 0.23x the disk).
+  void reserve_for_body() { buffer.reserve(kChunk); }
+
   void close() {
     beast::error_code ec;
     stream.socket().close(ec);
@@ -360,6 +364,7 @@ Result<PartInfo> ServerConnection::get_part(const RemotePath& path, int part, co
     }
     Xxh3Hasher hasher;
     if (s.chunk.size() < kChunk) s.chunk.resize(kChunk);
+    s.reserve_for_body();
     std::uint64_t received = 0;
     while (!parser->is_done()) {
       res.body().data = s.chunk.data();
@@ -377,6 +382,7 @@ Result<PartInfo> ServerConnection::get_part(const RemotePath& path, int part, co
         return st.error();
       }
     }
+    s.buffer.shrink_to_fit();
     if (!res.keep_alive()) s.close();
     if (!range && hasher.digest() != *checksum) {
       return Error(Errc::corruption, "part " + std::to_string(part) + " of " + path.display() + " from server " +
@@ -406,6 +412,7 @@ Result<ListPage> ServerConnection::list(const RemotePath& dir, const ListOptions
     page.total_bytes = protocol::parse_u64(res[protocol::kTotalBytes]).value_or(0);
     std::string pending;
     char buf[64 * 1024];
+    s.reserve_for_body();
     auto take_lines = [&](bool final) -> Status {
       std::size_t start = 0;
       for (;;) {
@@ -434,6 +441,7 @@ Result<ListPage> ServerConnection::list(const RemotePath& dir, const ListOptions
       }
     }
     if (auto st = take_lines(true); !st) return st.error();
+    s.buffer.shrink_to_fit();
     if (!res.keep_alive()) s.close();
     return page;
   }

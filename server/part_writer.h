@@ -42,6 +42,8 @@ class PartWriter {
   std::string temp_name_;
   protocol::PartDescriptor descriptor_;
   std::uint64_t written_ = 0;
+  std::uint64_t flushed_ = 0;  // bytes handed to writeback already
+  static constexpr std::uint64_t kWritebackBytes = 8 << 20;
   Xxh3Hasher whole_;
   Xxh3Hasher block_;
   std::uint64_t block_fill_ = 0;

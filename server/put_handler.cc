@@ -78,6 +78,9 @@ struct BodyOutcome {
 // Streams the body into the writer.
 asio::awaitable<BodyOutcome> receive_body(Exchange& ex, PartWriter& writer) {
   std::vector<char> chunk(static_cast<std::size_t>(std::min<std::uint64_t>(kStreamChunk, writer.remaining())));
+  // Beast sizes each socket read by the free space of the connection's buffer, which is tiny
+  // after a header: without room, a 1 GiB body arrives 512 bytes per read (0.04x the disk).
+  ex.buffer.reserve(chunk.size());
   while (!ex.parser.is_done()) {
     auto& body = ex.request().body();
     body.data = chunk.data();
@@ -90,6 +93,7 @@ asio::awaitable<BodyOutcome> receive_body(Exchange& ex, PartWriter& writer) {
     const std::size_t received = chunk.size() - body.size;
     if (auto st = writer.write(chunk.data(), received); !st) co_return BodyOutcome{st};
   }
+  ex.buffer.shrink_to_fit();  // idle connections keep only a small buffer
   co_return BodyOutcome{};
 }
 
