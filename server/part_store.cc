@@ -62,6 +62,15 @@ Result<UniqueFd> PartStore::user_dir(std::string_view user, bool create) {
   return open_dir_beneath(root_.get(), user);
 }
 
+Result<std::optional<UniqueFd>> PartStore::open_existing(std::string_view user, const std::string& relative) {
+  std::optional<UniqueFd> none;
+  auto home = user_dir(user, false);
+  if (!home) return home.error().code() == Errc::not_found ? Result<std::optional<UniqueFd>>(std::move(none)) : home.error();
+  auto folder = open_dir_beneath(home->get(), relative);
+  if (!folder) return folder.error().code() == Errc::not_found ? Result<std::optional<UniqueFd>>(std::move(none)) : folder.error();
+  return std::optional<UniqueFd>(std::move(*folder));
+}
+
 Result<std::unique_ptr<PartWriter>> PartStore::begin_part(std::string_view user, const RemotePath& path,
                                                           const protocol::PartDescriptor& descriptor) {
   if (path.is_root()) return Error(Errc::bad_path, "the root directory has no parts");
@@ -113,18 +122,14 @@ Status PartStore::copy_part(std::string_view user, const RemotePath& path, proto
 }
 
 Status PartStore::commit(std::string_view user, const RemotePath& path, const VersionId& version) {
-  auto home = user_dir(user, false);
-  if (!home) return Error(Errc::not_found, "no part of " + path.display() + " version " + version.to_string() + " here");
+  const Error not_here(Errc::not_found, "no part of " + path.display() + " version " + version.to_string() + " here");
   const std::string relative = version_folder_of(path);
-  auto folder = open_dir_beneath(home->get(), relative);
-  if (!folder) {
-    if (folder.error().code() == Errc::not_found) {
-      return Error(Errc::not_found, "no part of " + path.display() + " version " + version.to_string() + " here");
-    }
-    return folder.error();
-  }
+  auto opened = open_existing(user, relative);
+  if (!opened) return opened.error();
+  if (!*opened) return not_here;
+  UniqueFd& folder = **opened;
   auto lock = locks_.lock(entry_lock_key(user, relative));
-  auto names = list_names(folder->get(), relative);
+  auto names = list_names(folder.get(), relative);
   if (!names) return names.error();
   const auto state = VersionFolder::from_names(*names);
   // Checked first: committing the newer version removed this one's parts, and the writer must
@@ -133,22 +138,20 @@ Status PartStore::commit(std::string_view user, const RemotePath& path, const Ve
     return Error(Errc::conflict, "a newer version " + newest->to_string() + " of " + path.display() + " is committed");
   }
   const auto it = state.versions.find(version);
-  if (it == state.versions.end() || it->second.parts.empty()) {
-    return Error(Errc::not_found, "no part of " + path.display() + " version " + version.to_string() + " here");
-  }
+  if (it == state.versions.end() || it->second.parts.empty()) return not_here;
   if (!it->second.committed) {
     const std::string marker = commit_marker_name(version);
-    const int fd = ::openat(folder->get(), marker.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    const int fd = ::openat(folder.get(), marker.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) return Error::from_errno(errno, "commit " + path.display());
     ::close(fd);
-    if (auto st = fsync_fd(folder->get(), relative); !st) return st;
+    if (auto st = fsync_fd(folder.get(), relative); !st) return st;
   }
   // Older versions can never be read again. Their removal need not be durable: one that comes
   // back after a crash is older than a committed version and is removed by the next commit.
   for (const auto& [older, files] : state.versions) {
     if (!(older < version)) break;
-    for (const int part : files.parts) ::unlinkat(folder->get(), part_file_name(older, part).c_str(), 0);
-    if (files.committed) ::unlinkat(folder->get(), commit_marker_name(older).c_str(), 0);
+    for (const int part : files.parts) ::unlinkat(folder.get(), part_file_name(older, part).c_str(), 0);
+    if (files.committed) ::unlinkat(folder.get(), commit_marker_name(older).c_str(), 0);
   }
   return {};
 }
@@ -160,18 +163,18 @@ Result<PartReader> PartStore::open_part(std::string_view user, const RemotePath&
                                           : "no committed version of " + path.display() + " part " +
                                                 std::to_string(part) + " on this server");
   };
-  auto home = user_dir(user, false);
-  if (!home) return home.error().code() == Errc::not_found ? not_found() : home.error();
   const std::string relative = version_folder_of(path);
-  auto folder = open_dir_beneath(home->get(), relative);
-  if (!folder) return folder.error().code() == Errc::not_found ? not_found() : folder.error();
-  auto names = list_names(folder->get(), relative);
+  auto opened = open_existing(user, relative);
+  if (!opened) return opened.error();
+  if (!*opened) return not_found();
+  UniqueFd& folder = **opened;
+  auto names = list_names(folder.get(), relative);
   if (!names) return names.error();
   const auto state = VersionFolder::from_names(*names);
   const VersionId* chosen = version ? &*version : state.newest_committed_with_part(part);
   if (chosen == nullptr || !state.has_part(*chosen, part)) return not_found();
   const bool committed = state.versions.at(*chosen).committed;
-  auto file = open_file_beneath(folder->get(), part_file_name(*chosen, part), O_RDONLY);
+  auto file = open_file_beneath(folder.get(), part_file_name(*chosen, part), O_RDONLY);
   if (!file) return file.error().code() == Errc::not_found ? not_found() : file.error();
   return PartReader::open(std::move(*file), committed, describe(path, part, *chosen));
 }
@@ -190,12 +193,11 @@ Result<ListPage> PartStore::list_page(std::string_view user, const RemotePath& d
     page.names.push_back(*query.name);
     return page;
   }
-  auto home = user_dir(user, false);
-  if (!home) return home.error().code() == Errc::not_found ? Result<ListPage>(page) : home.error();
   const std::string relative = versions_dir_of(dir);
-  auto versions_dir = open_dir_beneath(home->get(), relative);
-  if (!versions_dir) return versions_dir.error().code() == Errc::not_found ? Result<ListPage>(page) : versions_dir.error();
-  auto names = list_names(versions_dir->get(), relative);
+  auto versions_dir = open_existing(user, relative);
+  if (!versions_dir) return versions_dir.error();
+  if (!*versions_dir) return page;
+  auto names = list_names((*versions_dir)->get(), relative);
   if (!names) return names.error();
   std::vector<std::string> sorted;
   sorted.reserve(names->size());
@@ -213,13 +215,12 @@ Result<ListPage> PartStore::list_page(std::string_view user, const RemotePath& d
 
 Status PartStore::list_entries(std::string_view user, const RemotePath& dir, std::span<const std::string> names,
                                const std::function<void(const protocol::ListRecord&)>& emit) {
-  auto home = user_dir(user, false);
-  if (!home) return home.error().code() == Errc::not_found ? Status() : home.error();
   const std::string relative = versions_dir_of(dir);
-  auto versions_dir = open_dir_beneath(home->get(), relative);
-  if (!versions_dir) return versions_dir.error().code() == Errc::not_found ? Status() : versions_dir.error();
+  auto versions_dir = open_existing(user, relative);
+  if (!versions_dir) return versions_dir.error();
+  if (!*versions_dir) return {};
   for (const auto& name : names) {
-    auto folder = open_dir_beneath(versions_dir->get(), name);
+    auto folder = open_dir_beneath((*versions_dir)->get(), name);
     if (!folder) continue;  // removed meanwhile, or not a folder
     auto files = list_names(folder->get(), name);
     if (!files) continue;

@@ -77,6 +77,9 @@ class PartStore {
  private:
   explicit PartStore(UniqueFd root) : root_(std::move(root)) {}
   Result<UniqueFd> user_dir(std::string_view user, bool create);
+  // Opens the folder `relative` below the user's folder; nullopt when it (or the user's folder)
+  // does not exist, any other failure as an error.
+  Result<std::optional<UniqueFd>> open_existing(std::string_view user, const std::string& relative);
 
   UniqueFd root_;
   EntryLocks locks_;
