@@ -43,7 +43,7 @@ std::string error_body(const Error& error) {
 }  // namespace
 
 asio::awaitable<void> send_text(Exchange& ex, http::status status, std::string body, const Headers& headers) {
-  if (ex.server.stopping.load() || !ex.parser.is_done()) ex.keep_alive = false;
+  if (ex.server.stopping.load() || !ex.request_consumed()) ex.keep_alive = false;
   auto res = text_response(status, ex.request().version(), std::move(body), headers, ex.keep_alive);
   ex.status = static_cast<int>(status);
   ex.bytes += res.body().size();

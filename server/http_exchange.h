@@ -48,7 +48,11 @@ struct Exchange {
   std::uint64_t bytes = 0;
   bool keep_alive = true;
 
+  bool body_read_directly = false;  // a PUT handler read the body past the parser
+
   http::request<http::buffer_body>& request() { return parser.get(); }
+  // The whole request, body included, has been read: the connection can carry the next one.
+  bool request_consumed() const { return body_read_directly || parser.is_done(); }
   std::string_view header(std::string_view name) { return request()[name]; }
 };
 

@@ -216,8 +216,8 @@ asio::awaitable<void> HttpServer::serve(tcp::socket socket) {
     }
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     context_.log.request(parser.get().method_string(), ex.user, parser.get().target(), ex.status, ex.bytes, ms);
-    if (!ex.keep_alive || !parser.is_done()) {
-      drain = !parser.is_done();
+    if (!ex.keep_alive || !ex.request_consumed()) {
+      drain = !ex.request_consumed();
       break;
     }
   }

@@ -75,25 +75,31 @@ struct BodyOutcome {
   bool peer_gone = false;  // nobody to answer
 };
 
-// Streams the body into the writer.
+// Streams the body into the writer. The body has a Content-Length (chunked bodies are refused),
+// so after the bytes that arrived with the header it is read from the socket straight into a
+// 1 MiB chunk: through the parser, every byte was copied once more and reads were capped at
+// 64 KiB, which held a 1 GiB PUT to a fraction of the disk's speed.
 asio::awaitable<BodyOutcome> receive_body(Exchange& ex, PartWriter& writer) {
-  std::vector<char> chunk(static_cast<std::size_t>(std::min<std::uint64_t>(kStreamChunk, writer.remaining())));
-  // Beast sizes each socket read by the free space of the connection's buffer, which is tiny
-  // after a header: without room, a 1 GiB body arrives 512 bytes per read (0.04x the disk).
-  ex.buffer.reserve(chunk.size());
-  while (!ex.parser.is_done()) {
-    auto& body = ex.request().body();
-    body.data = chunk.data();
-    body.size = chunk.size();
+  std::uint64_t remaining = writer.remaining();
+  const std::size_t early = static_cast<std::size_t>(std::min<std::uint64_t>(ex.buffer.size(), remaining));
+  if (early > 0) {
+    const auto bytes = ex.buffer.data();
+    if (auto st = writer.write(static_cast<const char*>(bytes.data()), early); !st) co_return BodyOutcome{st};
+    ex.buffer.consume(early);
+    remaining -= early;
+  }
+  std::vector<char> chunk(static_cast<std::size_t>(std::min<std::uint64_t>(kStreamChunk, remaining)));
+  while (remaining > 0) {
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), remaining));
     ex.stream.expires_after(ex.server.config.idle_timeout);
     beast::error_code ec;
-    co_await http::async_read(ex.stream, ex.buffer, ex.parser, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == http::error::need_buffer) ec = {};
+    const std::size_t received = co_await ex.stream.async_read_some(
+        asio::buffer(chunk.data(), want), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return BodyOutcome{Error(Errc::io_error, "receiving the body failed: " + ec.message()), true};
-    const std::size_t received = chunk.size() - body.size;
     if (auto st = writer.write(chunk.data(), received); !st) co_return BodyOutcome{st};
+    remaining -= received;
   }
-  ex.buffer.shrink_to_fit();  // idle connections keep only a small buffer
+  ex.body_read_directly = true;
   co_return BodyOutcome{};
 }
 
