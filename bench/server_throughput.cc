@@ -317,8 +317,15 @@ int run_bench(const Options& options) {
     return 1;
   }
 
-  const double put_ratio = median(put) / median(ceiling_write);
-  const double get_ratio = median(get) / median(ceiling_read);
+  // This VM's disk and page cache swing several-fold from minute to minute, so each run's figure
+  // is compared with the ceiling measured right beside it, and the median of those ratios is taken.
+  std::vector<double> put_ratios, get_ratios;
+  for (std::size_t i = 0; i < put.size(); ++i) {
+    put_ratios.push_back(put[i] / ceiling_write[i]);
+    get_ratios.push_back(get[i] / ceiling_read[i]);
+  }
+  const double put_ratio = median(put_ratios);
+  const double get_ratio = median(get_ratios);
   std::printf("ceiling_write %.1f MB/s\n", median(ceiling_write));
   std::printf("put %.1f MB/s\n", median(put));
   std::printf("ceiling_read %.1f MB/s\n", median(ceiling_read));
