@@ -1,22 +1,14 @@
 #include "server/server_config.h"
 
 #include "common/config_map.h"
-#include "common/protocol.h"
+#include "common/host_port.h"
 
 namespace dfs::server {
 
 Status parse_listen_address(std::string_view text, std::string& host, std::uint16_t& port) {
-  const auto colon = text.rfind(':');
-  auto bad = [&] {
-    return Error(Errc::config, "listen address '" + std::string(text) + "' must be HOST:PORT, e.g. 127.0.0.1:10001");
-  };
-  if (colon == std::string_view::npos || colon == 0) return bad();
-  std::string_view h = text.substr(0, colon);
-  if (h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
-  const auto p = protocol::parse_u64(text.substr(colon + 1));
-  if (!p || *p > 65535 || h.empty()) return bad();
-  host = std::string(h);
-  port = static_cast<std::uint16_t>(*p);
+  if (auto st = parse_host_port(text, host, port); !st) {
+    return Error(Errc::config, "listen address " + st.error().message());
+  }
   return {};
 }
 
@@ -44,8 +36,8 @@ Result<ServerConfig> ServerConfig::load_yaml(const std::filesystem::path& file) 
   config.root = root;
   config.users_file = users;
   if (!listen.empty()) {
-    if (auto st = parse_listen_address(listen, config.listen_host, config.listen_port); !st) {
-      return map->error_at("listen", "expected HOST:PORT, e.g. 127.0.0.1:10001");
+    if (auto st = parse_host_port(listen, config.listen_host, config.listen_port); !st) {
+      return map->error_at("listen", st.error().message());
     }
   }
   if (threads < 1 || threads > 256) return map->error_at("threads", "must be between 1 and 256");
