@@ -218,14 +218,26 @@ const ServerAddress& ServerConnection::address() const { return impl_->address; 
 Status ServerConnection::put_part(const RemotePath& path, const protocol::PartDescriptor& d, const BodySource& source) {
   auto& s = *impl_;
   RequestTarget target{path, {{"part", std::to_string(d.part)}, {"version", d.version.to_string()}}};
+  auto write_part_headers = [&](auto& req) {
+    protocol::write_attribute_headers(d.attributes, d.parts, [&](std::string_view n, std::string v) { req.set(n, v); });
+    req.set(protocol::kChecksum, format_checksum(d.checksum));
+  };
+  if (d.part_size == 0) {
+    // No body (a marker, a tombstone, an empty part): a plain request, retried on a stale
+    // kept-alive connection like any other.
+    auto answer = s.simple("PUT", target, [&](http::request<http::empty_body>& req) {
+      write_part_headers(req);
+      req.content_length(0);
+    });
+    if (!answer) return answer.error();
+    return {};
+  }
   http::request<http::buffer_body> req;
   s.prepare(req, "PUT", target);
-  protocol::write_attribute_headers(d.attributes, d.parts, [&](std::string_view n, std::string v) { req.set(n, v); });
-  req.set(protocol::kChecksum, format_checksum(d.checksum));
+  write_part_headers(req);
   req.content_length(d.part_size);
   // Ask first, so a refusal (full disk, bad credentials, too large) arrives before the body.
-  const bool expect = d.part_size > 0;
-  if (expect) req.set(http::field::expect, "100-continue");
+  req.set(http::field::expect, "100-continue");
   req.body().data = nullptr;
   req.body().more = true;
   std::optional<http::request_serializer<http::buffer_body>> serializer;
@@ -236,10 +248,6 @@ Status ServerConnection::put_part(const RemotePath& path, const protocol::PartDe
     serializer.emplace(req);
     s.stream.expires_after(s.timeouts.io);
     auto ec = s.run([&](auto h) { http::async_write_header(s.stream, *serializer, h); });
-    if (!expect) {
-      if (ec) return s.network_error(ec, "sending a part");
-      break;
-    }
     Impl::Parser interim;
     interim.body_limit(std::numeric_limits<std::uint64_t>::max());
     if (!ec) {
@@ -282,12 +290,6 @@ Status ServerConnection::put_part(const RemotePath& path, const protocol::PartDe
     if (ec == http::error::need_buffer) ec = {};
     if (ec) return s.network_error(ec, "sending a part");
     sent += *got;
-  }
-  if (d.part_size == 0) {
-    req.body().more = false;
-    auto ec = s.run([&](auto h) { http::async_write(s.stream, *serializer, h); });
-    if (ec == http::error::need_buffer) ec = {};
-    if (ec) return s.network_error(ec, "sending a part");
   }
 
   Impl::Parser parser;
@@ -372,7 +374,15 @@ Result<PartInfo> ServerConnection::get_part(const RemotePath& path, int part, co
       s.stream.expires_after(s.timeouts.io);
       auto ec = s.run([&](auto h) { http::async_read(s.stream, s.buffer, *parser, h); });
       if (ec == http::error::need_buffer) ec = {};
-      if (ec) return s.network_error(ec, "reading a part (the server may have found a bad block)");
+      if (ec == beast::error::timeout) return s.network_error(ec, "reading a part");
+      // A body cut short is how a server refuses to send a bad block (or how it looks when it
+      // died mid-answer): not a reason to count the server as down, so not `unavailable`.
+      if (ec) {
+        s.close();
+        return Error(Errc::io_error, "server " + s.address.display() + " cut part " + std::to_string(part) + " of " +
+                                         path.display() + " short (" + ec.message() +
+                                         "; it may have found a bad block, or stopped)");
+      }
       const std::size_t n = s.chunk.size() - res.body().size;
       if (n == 0) continue;
       if (!range) hasher.update(s.chunk.data(), n);

@@ -33,7 +33,7 @@ struct Credentials {
 
 struct Timeouts {
   std::chrono::milliseconds connect{1000};
-  std::chrono::milliseconds io{30000};  // longest wait for any one read or write
+  std::chrono::milliseconds io{10000};  // longest wait for any one read or write
 };
 
 // Fills `buffer` with up to `size` bytes of the part; returns how many (0 only at the end).

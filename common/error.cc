@@ -22,6 +22,10 @@ std::string_view errc_name(Errc code) {
     case Errc::timeout: return "timeout";
     case Errc::config: return "configuration error";
     case Errc::incomplete: return "incomplete";
+    case Errc::already_exists: return "already exists";
+    case Errc::not_empty: return "directory not empty";
+    case Errc::is_directory: return "is a directory";
+    case Errc::not_directory: return "not a directory";
   }
   return "unknown error";
 }
@@ -59,7 +63,11 @@ int http_status(Errc code) {
     case Errc::not_found:
     case Errc::incomplete: return 404;
     case Errc::method_not_allowed: return 405;
-    case Errc::conflict: return 409;
+    case Errc::conflict:
+    case Errc::already_exists:
+    case Errc::not_empty: return 409;
+    case Errc::is_directory:
+    case Errc::not_directory: return 400;
     case Errc::too_large: return 413;
     case Errc::range_not_satisfiable: return 416;
     case Errc::no_space: return 507;
@@ -92,7 +100,9 @@ namespace {
 constexpr Errc kAllCodes[] = {Errc::invalid_argument, Errc::bad_path,    Errc::unauthorized, Errc::not_found,
                               Errc::method_not_allowed, Errc::conflict, Errc::too_large,    Errc::range_not_satisfiable,
                               Errc::no_space,           Errc::unavailable, Errc::corruption, Errc::io_error,
-                              Errc::timeout,            Errc::config,      Errc::incomplete};
+                              Errc::timeout,            Errc::config,      Errc::incomplete,
+                              Errc::already_exists,     Errc::not_empty,   Errc::is_directory,
+                              Errc::not_directory};
 }  // namespace
 
 std::string_view errc_token(Errc code) {
@@ -112,6 +122,10 @@ std::string_view errc_token(Errc code) {
     case Errc::timeout: return "timeout";
     case Errc::config: return "config";
     case Errc::incomplete: return "incomplete";
+    case Errc::already_exists: return "already_exists";
+    case Errc::not_empty: return "not_empty";
+    case Errc::is_directory: return "is_directory";
+    case Errc::not_directory: return "not_directory";
   }
   return "io_error";
 }
@@ -146,6 +160,10 @@ int to_errno(Errc code) {
     case Errc::range_not_satisfiable: return EINVAL;
     case Errc::no_space: return ENOSPC;
     case Errc::timeout: return ETIMEDOUT;
+    case Errc::already_exists: return EEXIST;
+    case Errc::not_empty: return ENOTEMPTY;
+    case Errc::is_directory: return EISDIR;
+    case Errc::not_directory: return ENOTDIR;
     case Errc::unavailable:
     case Errc::corruption:
     case Errc::io_error:

@@ -27,6 +27,11 @@ enum class Errc {
   timeout,                // a deadline passed
   config,                 // a configuration file is wrong (exit 2)
   incomplete,             // a file cannot be rebuilt from the parts that exist (exit 3)
+  // File-system answers of the client (never sent by a server), so FUSE can map them to errno.
+  already_exists,  // EEXIST
+  not_empty,       // ENOTEMPTY: rmdir of a directory that still has entries
+  is_directory,    // EISDIR: a file operation on a directory
+  not_directory,   // ENOTDIR: a directory operation on a file
 };
 
 std::string_view errc_name(Errc code);

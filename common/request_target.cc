@@ -36,7 +36,8 @@ Result<RequestTarget> RequestTarget::parse(std::string_view target) {
 }
 
 std::string RequestTarget::to_string() const {
-  std::string out = "/" + percent_encode(path.str(), true);
+  std::string out = "/";
+  out += percent_encode(path.str(), true);
   char separator = '?';
   for (const auto& [key, value] : query) {
     out += separator;

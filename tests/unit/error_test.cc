@@ -18,7 +18,8 @@ const std::vector<Errc> kAllCodes = {
     Errc::invalid_argument, Errc::bad_path,    Errc::unauthorized, Errc::not_found,
     Errc::method_not_allowed, Errc::conflict,  Errc::too_large,    Errc::range_not_satisfiable,
     Errc::no_space,         Errc::unavailable, Errc::corruption,   Errc::io_error,
-    Errc::timeout,          Errc::config,      Errc::incomplete,
+    Errc::timeout,          Errc::config,      Errc::incomplete,   Errc::already_exists,
+    Errc::not_empty,        Errc::is_directory, Errc::not_directory,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -109,6 +110,10 @@ TEST(ErrorErrno, CodesMapToTheErrnoFuseReports) {
   EXPECT_EQ(to_errno(Errc::timeout), ETIMEDOUT);
   EXPECT_EQ(to_errno(Errc::too_large), EFBIG);
   EXPECT_EQ(to_errno(Errc::io_error), EIO);
+  EXPECT_EQ(to_errno(Errc::already_exists), EEXIST);
+  EXPECT_EQ(to_errno(Errc::not_empty), ENOTEMPTY);
+  EXPECT_EQ(to_errno(Errc::is_directory), EISDIR);
+  EXPECT_EQ(to_errno(Errc::not_directory), ENOTDIR);
 }
 
 TEST(ErrorErrno, EveryCodeMapsToAPositiveErrno) {

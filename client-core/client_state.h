@@ -1,0 +1,54 @@
+// What one DfsClient shares between its operations (internal to client-core): the connection
+// pool, the clock that numbers its writes, and the lookups every operation starts with.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client-core/dfs_client.h"
+#include "client-core/entry_merge.h"
+#include "client-core/server_pool.h"
+#include "client-core/version_reader.h"
+#include "client-core/version_writer.h"
+#include "common/version_id.h"
+
+namespace dfs::client {
+
+// What every server said about one directory (or one name in it).
+struct MergedAnswers {
+  EntryMerge merge;
+  std::vector<Error> unreachable;
+};
+
+// Wall-clock nanoseconds, for the mtime of entries the client makes.
+std::int64_t now_ns();
+// pwrite of all of `bytes` at `offset`; `what` names the file in the error.
+Status write_all_at(int fd, std::uint64_t offset, std::string_view bytes, const std::string& what);
+
+struct DfsClient::Impl {
+  explicit Impl(ClientConfig c);
+
+  // LIST `dir` (only `name` when given) on every server at once, all pages; merged. Fails only
+  // when no server answered (with the most telling error).
+  Result<MergedAnswers> ask_all(const RemotePath& dir, const std::optional<std::string>& name);
+  // A new version number, newer than anything this client has seen of the entry.
+  VersionId next_version() { return clock.next(); }
+  // Writes `data` as `path`, retrying once with a newer version when a newer one was committed
+  // meanwhile by a writer whose clock runs ahead.
+  Result<EntryInfo> write_version(const RemotePath& path, protocol::EntryAttributes attributes, const ByteSource& data,
+                                  const ProgressCallback& progress = {});
+  // A version with no bytes (directory marker, tombstone).
+  Result<EntryInfo> write_marker(const RemotePath& path, protocol::EntryKind kind, std::uint32_t mode);
+  // The parent of `path` must be an existing directory (not_found / not_directory otherwise).
+  Status check_parent(const RemotePath& path);
+
+  ClientConfig config;
+  ServerPool pool;
+  HybridClock clock;
+  VersionWriter writer;
+  VersionReader reader;
+};
+
+}  // namespace dfs::client

@@ -1,0 +1,157 @@
+// The client side of dfs: every operation a user or the mount makes, on top of the servers'
+// four methods. Thread-safe: one DfsClient serves all threads of a process (dfc, dfs-fuse).
+//
+// The rules it keeps (../shared/DESIGN.md, docs/architecture.md):
+//  - A file of S bytes is N parts (N = servers in the config); part k lives on the two servers
+//    PartPlacement names. Every write is a new version: parts are staged on both servers, then
+//    committed when each part has `min_copies` copies. A failed write leaves the old version.
+//  - A reader takes the newest version committed on any server and reads each part from any
+//    server holding it; if that version lacks a part the file is incomplete, never older data.
+//  - Delete, rmdir and rename's second half write tombstone versions; directories are marker
+//    versions; symlinks are versions whose bytes are the target.
+// Errors name the servers involved and what to do; each one's Errc decides the exit code / errno.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "client-core/client_config.h"
+#include "common/error.h"
+#include "common/protocol.h"
+#include "common/remote_path.h"
+#include "common/version_id.h"
+
+namespace dfs::client {
+
+// What a reader sees of one entry: its newest committed version.
+struct EntryInfo {
+  std::string name;  // last path component ("" for the root)
+  protocol::EntryAttributes attributes;
+  VersionId version;
+  int parts = 0;
+  // Per part (0-based): bit s set when server s holds that part of `version`.
+  std::vector<std::uint64_t> holders;
+  std::vector<int> missing_parts;  // 1-based parts no reachable server holds
+
+  bool complete() const { return missing_parts.empty(); }
+  bool is_dir() const { return attributes.kind == protocol::EntryKind::dir; }
+  // "part 2 is on no reachable server" style text for messages; "" when complete.
+  std::string missing_text() const;
+};
+
+struct Listing {
+  std::vector<EntryInfo> entries;  // sorted by name; no tombstones
+  std::vector<Error> unreachable;  // servers that did not answer (their entries may be incomplete)
+};
+
+// One part version a server holds, for `info`.
+struct HeldPart {
+  int part = 0;  // 1-based
+  VersionId version;
+  bool committed = false;
+  std::uint64_t part_size = 0;
+  protocol::EntryKind kind = protocol::EntryKind::file;
+};
+
+struct ServerHoldings {
+  ServerAddress server;
+  std::optional<Error> error;  // the server did not answer
+  std::vector<HeldPart> parts;
+};
+
+struct PathInfo {
+  std::optional<EntryInfo> entry;  // the version readers get; empty when there is none
+  std::vector<ServerHoldings> servers;
+};
+
+// Progress of a transfer: bytes of the file done so far and the file's size. Called from
+// transfer threads (never at the same time), at most every few hundred KiB.
+using ProgressCallback = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
+// The bytes of a write, readable at any offset by several threads at once.
+struct ByteSource {
+  std::uint64_t size = 0;
+  std::function<Result<std::size_t>(std::uint64_t offset, char* buffer, std::size_t length)> read_at;
+
+  static ByteSource from_fd(int fd, std::uint64_t size);  // pread; the fd must outlive the write
+  static ByteSource from_memory(std::string_view bytes);  // the bytes must outlive the write
+};
+
+struct WriteOptions {
+  std::uint32_t mode = 0644;
+  std::uint32_t uid = 0;
+  std::uint32_t gid = 0;
+  std::optional<std::int64_t> mtime_ns;  // default: now
+  bool create_parents = false;           // mkdir -p the parent first (dfc put); else it must exist
+  ProgressCallback progress;
+};
+
+struct AttributeChange {
+  std::optional<std::uint32_t> mode;
+  std::optional<std::uint32_t> uid;
+  std::optional<std::uint32_t> gid;
+  std::optional<std::int64_t> mtime_ns;
+};
+
+enum class RenameMode { replace, no_replace };
+
+class DfsClient {
+ public:
+  explicit DfsClient(ClientConfig config);
+  ~DfsClient();
+  DfsClient(const DfsClient&) = delete;
+  DfsClient& operator=(const DfsClient&) = delete;
+
+  const ClientConfig& config() const;
+  int server_count() const;
+
+  // The newest committed entry at `path` (the root is a directory that always exists).
+  // not_found when there is none or it is deleted; an incomplete entry is returned with its
+  // missing parts, and only reading its bytes fails.
+  Result<EntryInfo> stat(const RemotePath& path);
+  // The entries of directory `dir` (not_directory for a file, not_found when missing).
+  Result<Listing> list(const RemotePath& dir);
+
+  // Writes `data` as a new version of the file at `path`.
+  Result<EntryInfo> put(const RemotePath& path, const ByteSource& data, const WriteOptions& options = {});
+  // put() of a local file; mode and mtime come from the file unless `options` says otherwise.
+  Result<EntryInfo> put_file(const std::filesystem::path& local, const RemotePath& path, WriteOptions options = {});
+
+  // Reads the whole file into `local` through a temp file beside it, renamed only when every
+  // part arrived and matched its checksum. is_directory for a directory, incomplete (with the
+  // missing parts) when it cannot be rebuilt; on any failure `local` is untouched.
+  Result<EntryInfo> get_file(const RemotePath& path, const std::filesystem::path& local,
+                             const ProgressCallback& progress = {});
+  // Bytes [offset, offset + buffer.size()) of `entry` (a version from stat or list); fewer at the
+  // end of the file. Each part comes from whichever of its holders answers.
+  Result<std::size_t> read(const RemotePath& path, const EntryInfo& entry, std::uint64_t offset,
+                           std::span<char> buffer);
+
+  // Deletes a file or symlink (is_directory for a directory: use rmdir).
+  Status remove(const RemotePath& path);
+  Status mkdir(const RemotePath& path, std::uint32_t mode = 0755, bool parents = false);
+  // not_empty while the directory has entries.
+  Status rmdir(const RemotePath& path);
+  // Writes `from`'s newest version at `to`, then deletes `from`. Directories move with
+  // everything in them. no_replace: already_exists when `to` exists.
+  Status rename(const RemotePath& from, const RemotePath& to, RenameMode mode = RenameMode::replace);
+  // A metadata version: the same bytes (copied on the servers) with new attributes.
+  Result<EntryInfo> set_attributes(const RemotePath& path, const AttributeChange& change);
+  Status symlink(const RemotePath& link, std::string_view target);
+  Result<std::string> readlink(const RemotePath& link);
+  // Which server holds which part of which version, committed or staged.
+  Result<PathInfo> info(const RemotePath& path);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dfs::client

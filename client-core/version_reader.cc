@@ -1,0 +1,133 @@
+#include "client-core/version_reader.h"
+
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "client-core/parallel.h"
+#include "common/placement.h"
+
+namespace dfs::client {
+namespace {
+
+// The slice of one part a read needs.
+struct Piece {
+  int part = 0;                   // 0-based
+  std::uint64_t offset_in_part = 0;
+  std::uint64_t length = 0;
+  std::uint64_t file_offset = 0;
+  bool whole_part = false;
+};
+
+std::vector<Piece> pieces_of(const EntryInfo& entry, std::uint64_t offset, std::uint64_t length) {
+  std::vector<Piece> pieces;
+  const std::uint64_t size = entry.attributes.size;
+  const std::uint64_t end = offset + length;
+  for (int k = 0; k < entry.parts; ++k) {
+    const std::uint64_t start = part_offset(size, entry.parts, k);
+    const std::uint64_t stop = start + part_size(size, entry.parts, k);
+    const std::uint64_t from = std::max(start, offset);
+    const std::uint64_t to = std::min(stop, end);
+    if (from >= to) continue;
+    pieces.push_back({k, from - start, to - from, from, from == start && to == stop});
+  }
+  return pieces;
+}
+
+// Holders of a part in the order to try them: parts start on different servers, so a whole-file
+// read spreads over the cluster instead of queueing on the lowest-numbered holder.
+std::vector<int> candidates_for(const EntryInfo& entry, int part, int server_count) {
+  std::vector<int> order;
+  const auto bits = entry.holders[static_cast<std::size_t>(part)];
+  for (int i = 0; i < server_count; ++i) {
+    const int s = (part + i) % server_count;
+    if (bits & (std::uint64_t{1} << s)) order.push_back(s);
+  }
+  return order;
+}
+
+class ReadProgress {
+ public:
+  ReadProgress(const ProgressCallback& callback, std::uint64_t total) : callback_(callback), total_(total) {}
+  void add(std::uint64_t bytes) { report(done_.fetch_add(bytes) + bytes); }
+  void take_back(std::uint64_t bytes) { done_.fetch_sub(bytes); }
+
+ private:
+  void report(std::uint64_t done) {
+    if (!callback_) return;
+    std::lock_guard lock(mutex_);
+    callback_(std::min(done, total_), total_);
+  }
+  const ProgressCallback& callback_;
+  std::uint64_t total_;
+  std::atomic<std::uint64_t> done_{0};
+  std::mutex mutex_;
+};
+
+Error all_copies_failed(const RemotePath& path, int part, const std::vector<Error>& errors) {
+  std::string text;
+  bool same_code = true;
+  for (const auto& e : errors) {
+    if (!text.empty()) text += "; ";
+    text += e.message();
+    same_code = same_code && e.code() == errors.front().code();
+  }
+  return Error(same_code ? errors.front().code() : Errc::io_error,
+               "no copy of part " + std::to_string(part + 1) + " of " + path.display() + " could be read: " + text);
+}
+
+}  // namespace
+
+Status VersionReader::read(const RemotePath& path, const EntryInfo& entry, std::uint64_t offset, std::uint64_t length,
+                           const RangeSink& sink, const ProgressCallback& progress) {
+  if (length == 0) return {};
+  if (!entry.complete()) {
+    return Error(Errc::incomplete, "cannot rebuild " + path.display() + ": " + entry.missing_text() +
+                                       "; start the servers that hold it and try again");
+  }
+  const auto pieces = pieces_of(entry, offset, length);
+  std::vector<std::optional<Error>> errors(pieces.size());
+  ReadProgress reporter(progress, length);
+
+  run_in_parallel(pieces.size(), [&](std::size_t index) {
+    const Piece& piece = pieces[index];
+    std::vector<Error> failures;
+    for (const int server : candidates_for(entry, piece.part, pool_.size())) {
+      std::uint64_t received = 0;
+      BodySink part_sink = [&](std::string_view bytes) -> Status {
+        if (received + bytes.size() > piece.length) {
+          return Error(Errc::corruption, "server " + pool_.address(server).display() + " sent more bytes than asked");
+        }
+        if (auto st = sink(piece.file_offset + received, bytes); !st) return st;
+        received += bytes.size();
+        reporter.add(bytes.size());
+        return {};
+      };
+      std::optional<PartRange> range;
+      if (!piece.whole_part) range = PartRange{piece.offset_in_part, piece.length};
+      auto got = pool_.with_connection<PartInfo>(server, [&](ServerConnection& c) {
+        return c.get_part(path, piece.part + 1, entry.version, range, part_sink);
+      });
+      if (got && received != piece.length) {
+        got = Error(Errc::corruption, "server " + pool_.address(server).display() + " sent " + std::to_string(received) +
+                                          " of " + std::to_string(piece.length) + " bytes");
+      }
+      if (got) return;
+      reporter.take_back(received);
+      failures.push_back(got.error());
+    }
+    if (failures.empty()) {
+      errors[index] = Error(Errc::incomplete, "cannot rebuild " + path.display() + ": part " +
+                                                  std::to_string(piece.part + 1) + " is on no reachable server");
+    } else {
+      errors[index] = all_copies_failed(path, piece.part, failures);
+    }
+  });
+  for (auto& e : errors) {
+    if (e) return *e;
+  }
+  return {};
+}
+
+}  // namespace dfs::client

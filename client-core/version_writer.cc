@@ -1,0 +1,213 @@
+#include "client-core/version_writer.h"
+
+#include <algorithm>
+#include <bit>
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <vector>
+
+#include "client-core/parallel.h"
+#include "common/checksum.h"
+#include "common/placement.h"
+
+namespace dfs::client {
+namespace {
+
+constexpr std::size_t kHashChunk = 1 << 20;
+
+// The XXH3 of bytes [offset, offset + length) of `data`, read through a bounded buffer.
+Result<std::uint64_t> checksum_of(const ByteSource& data, std::uint64_t offset, std::uint64_t length) {
+  Xxh3Hasher hasher;
+  std::vector<char> buffer(static_cast<std::size_t>(std::min<std::uint64_t>(length, kHashChunk)));
+  while (length > 0) {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(length, buffer.size()));
+    auto got = data.read_at(offset, buffer.data(), want);
+    if (!got) return got.error();
+    if (*got == 0) return Error(Errc::io_error, "the data to write ended " + std::to_string(length) + " bytes early");
+    hasher.update(buffer.data(), *got);
+    offset += *got;
+    length -= *got;
+  }
+  return hasher.digest();
+}
+
+// Calls the progress callback one thread at a time, with bytes of the file (each byte is sent
+// twice, once per copy).
+class ProgressReporter {
+ public:
+  ProgressReporter(const ProgressCallback& callback, std::uint64_t total, int copies)
+      : callback_(callback), total_(total), copies_(static_cast<std::uint64_t>(copies)) {}
+  void add(std::uint64_t stream_bytes) {
+    if (!callback_) return;
+    const auto sent = sent_.fetch_add(stream_bytes) + stream_bytes;
+    std::lock_guard lock(mutex_);
+    callback_(std::min(total_, sent / copies_), total_);
+  }
+
+ private:
+  const ProgressCallback& callback_;
+  std::uint64_t total_;
+  std::uint64_t copies_;
+  std::atomic<std::uint64_t> sent_{0};
+  std::mutex mutex_;
+};
+
+// The most telling code among several failures: one the caller acts on (conflict: retry newer;
+// no_space, unauthorized: tell the user) before the generic "a server is unreachable".
+Errc dominant_code(const std::vector<Error>& errors) {
+  for (const Errc preferred : {Errc::conflict, Errc::unauthorized, Errc::no_space, Errc::too_large, Errc::bad_path}) {
+    for (const auto& e : errors) {
+      if (e.code() == preferred) return preferred;
+    }
+  }
+  return errors.empty() ? Errc::io_error : errors.front().code();
+}
+
+std::string join_messages(const std::vector<Error>& errors) {
+  std::set<std::string> seen;
+  std::string text;
+  for (const auto& e : errors) {
+    if (!seen.insert(e.message()).second) continue;
+    if (!text.empty()) text += "; ";
+    text += e.message();
+  }
+  return text;
+}
+
+}  // namespace
+
+struct VersionWriter::StoreOutcome {
+  explicit StoreOutcome(int parts) : holders(static_cast<std::size_t>(parts), 0) {}
+  void stored(int part, int server) {
+    std::lock_guard lock(mutex);
+    holders[static_cast<std::size_t>(part)] |= std::uint64_t{1} << server;
+  }
+  void failed(Error error) {
+    std::lock_guard lock(mutex);
+    failures.push_back(std::move(error));
+  }
+  std::mutex mutex;
+  std::vector<std::uint64_t> holders;  // per 0-based part, a bit per server that stored it
+  std::vector<Error> failures;
+};
+
+Result<EntryInfo> VersionWriter::write(const RemotePath& path, const VersionId& version,
+                                       const protocol::EntryAttributes& attributes, const ByteSource& data,
+                                       const ProgressCallback& progress) {
+  const int n = pool_.size();
+  const PartPlacement placement(path, n);
+  const std::uint64_t size = attributes.size;
+  StoreOutcome outcome(n);
+  ProgressReporter reporter(progress, size, 2);
+
+  run_in_parallel(static_cast<std::size_t>(n), [&](std::size_t index) {
+    const int k = static_cast<int>(index);
+    const std::uint64_t offset = part_offset(size, n, k);
+    const std::uint64_t length = part_size(size, n, k);
+    auto checksum = checksum_of(data, offset, length);
+    if (!checksum) {
+      outcome.failed(checksum.error().with_context("reading part " + std::to_string(k + 1) + " of the data"));
+      return;
+    }
+    protocol::PartDescriptor descriptor{k + 1, n, version, length, *checksum, attributes};
+    const auto servers = placement.servers_of_part(k);
+    run_in_parallel(servers.size(), [&](std::size_t copy) {
+      const int server = servers[copy];
+      std::uint64_t sent = 0;
+      BodySource source = [&](char* buffer, std::size_t want) -> Result<std::size_t> {
+        const auto take = static_cast<std::size_t>(std::min<std::uint64_t>(want, length - sent));
+        if (take == 0) return std::size_t{0};
+        auto got = data.read_at(offset + sent, buffer, take);
+        if (!got) return got.error();
+        sent += *got;
+        reporter.add(*got);
+        return *got;
+      };
+      auto st = pool_.with_connection(server, [&](ServerConnection& c) { return c.put_part(path, descriptor, source); });
+      if (st) {
+        outcome.stored(k, server);
+      } else {
+        outcome.failed(st.error());
+      }
+    });
+  });
+  return commit_if_enough(path, version, attributes, n, outcome);
+}
+
+Result<EntryInfo> VersionWriter::write_copy(const RemotePath& path, const EntryInfo& from, const VersionId& version,
+                                            const protocol::EntryAttributes& attributes) {
+  const int n = from.parts;
+  StoreOutcome outcome(n);
+  struct Copy {
+    int part;
+    int server;
+  };
+  std::vector<Copy> copies;
+  for (int k = 0; k < n; ++k) {
+    for (int s = 0; s < pool_.size(); ++s) {
+      if (from.holders[static_cast<std::size_t>(k)] & (std::uint64_t{1} << s)) copies.push_back({k, s});
+    }
+  }
+  run_in_parallel(copies.size(), [&](std::size_t i) {
+    const auto [k, server] = copies[i];
+    protocol::PartDescriptor descriptor{k + 1, n, version, part_size(attributes.size, n, k), 0, attributes};
+    auto st = pool_.with_connection(server, [&](ServerConnection& c) { return c.put_copy(path, descriptor, from.version); });
+    if (st) {
+      outcome.stored(k, server);
+    } else {
+      outcome.failed(st.error());
+    }
+  });
+  return commit_if_enough(path, version, attributes, n, outcome);
+}
+
+Result<EntryInfo> VersionWriter::commit_if_enough(const RemotePath& path, const VersionId& version,
+                                                  const protocol::EntryAttributes& attributes, int parts,
+                                                  StoreOutcome& outcome) {
+  std::vector<int> short_parts;
+  std::uint64_t storing_servers = 0;
+  for (int k = 0; k < parts; ++k) {
+    const auto bits = outcome.holders[static_cast<std::size_t>(k)];
+    storing_servers |= bits;
+    if (std::popcount(bits) < min_copies_) short_parts.push_back(k + 1);
+  }
+  if (!short_parts.empty()) {
+    std::string which;
+    for (const int p : short_parts) which += (which.empty() ? "" : ", ") + std::to_string(p);
+    return Error(dominant_code(outcome.failures),
+                 "could not store " + std::to_string(min_copies_) + (min_copies_ == 1 ? " copy" : " copies") +
+                     " of part" + (short_parts.size() == 1 ? " " : "s ") + which + " of " + path.display() +
+                     ", so the previous version stays: " + join_messages(outcome.failures));
+  }
+
+  // Every server holding a part hears the commit; one that does not is rolled forward by
+  // readers (a commit anywhere makes the version usable) and by heal.
+  std::vector<int> servers;
+  for (int s = 0; s < pool_.size(); ++s) {
+    if (storing_servers & (std::uint64_t{1} << s)) servers.push_back(s);
+  }
+  std::vector<std::optional<Error>> commit_errors(servers.size());
+  run_in_parallel(servers.size(), [&](std::size_t i) {
+    auto st = pool_.with_connection(servers[i], [&](ServerConnection& c) { return c.commit(path, version); });
+    if (!st) commit_errors[i] = st.error();
+  });
+  std::vector<Error> failed;
+  for (auto& e : commit_errors) {
+    if (e) failed.push_back(std::move(*e));
+  }
+  if (failed.size() == servers.size()) {
+    return Error(dominant_code(failed), "could not commit " + path.display() + ", so the previous version stays: " +
+                                            join_messages(failed));
+  }
+
+  EntryInfo info;
+  info.name = std::string(path.name());
+  info.attributes = attributes;
+  info.version = version;
+  info.parts = parts;
+  info.holders = std::move(outcome.holders);
+  return info;
+}
+
+}  // namespace dfs::client

@@ -1,0 +1,43 @@
+// Writes one version of one entry: every part to both servers the placement names, in
+// parallel, then a commit to every server that stored a part, once each part has the required
+// copies. Until that commit nothing a reader sees changes, so any failure before it leaves the
+// previous version readable; staged leftovers are invisible and swept by the servers.
+#pragma once
+
+#include <cstdint>
+
+#include "client-core/dfs_client.h"
+#include "client-core/server_pool.h"
+#include "common/protocol.h"
+#include "common/remote_path.h"
+#include "common/version_id.h"
+
+namespace dfs::client {
+
+class VersionWriter {
+ public:
+  // `min_copies`: 1 or 2 copies of every part before a commit.
+  VersionWriter(ServerPool& pool, int min_copies) : pool_(pool), min_copies_(min_copies) {}
+
+  // Stores `data` (attributes.size bytes; none for dir and tombstone) as `version` of `path`.
+  // Errc::conflict when a newer version was committed meanwhile (the caller may retry newer).
+  // On success, returns the reader's view of the new version.
+  Result<EntryInfo> write(const RemotePath& path, const VersionId& version, const protocol::EntryAttributes& attributes,
+                          const ByteSource& data, const ProgressCallback& progress = {});
+
+  // A new version with `from`'s bytes (copied on each server that holds a part of `from`) and
+  // new attributes: chmod, chown and utimens without moving any data.
+  Result<EntryInfo> write_copy(const RemotePath& path, const EntryInfo& from, const VersionId& version,
+                               const protocol::EntryAttributes& attributes);
+
+ private:
+  struct StoreOutcome;
+  // Checks copies per part and commits; shared by both kinds of write.
+  Result<EntryInfo> commit_if_enough(const RemotePath& path, const VersionId& version,
+                                     const protocol::EntryAttributes& attributes, int parts, StoreOutcome& outcome);
+
+  ServerPool& pool_;
+  int min_copies_;
+};
+
+}  // namespace dfs::client
