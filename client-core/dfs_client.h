@@ -121,7 +121,8 @@ class DfsClient {
 
   // Writes `data` as a new version of the file at `path`.
   Result<EntryInfo> put(const RemotePath& path, const ByteSource& data, const WriteOptions& options = {});
-  // put() of a local file; mode and mtime come from the file unless `options` says otherwise.
+  // put() of a local file; mode, owner and mtime come from the file (options.mtime_ns overrides
+  // the mtime).
   Result<EntryInfo> put_file(const std::filesystem::path& local, const RemotePath& path, WriteOptions options = {});
 
   // Reads the whole file into `local` through a temp file beside it, renamed only when every

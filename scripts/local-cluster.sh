@@ -13,6 +13,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 home=$(realpath -m "${DFS_HOME:-run}")
 build_dir=$(realpath -m "${DFS_BUILD_DIR:-build}")
 server_bin="$build_dir/bin/dfs-server"
+dfc_bin="$build_dir/bin/dfc"
 servers=(dfs1 dfs2 dfs3 dfs4)
 demo_user=demo
 demo_password=demo-password
@@ -116,6 +117,29 @@ wait_ready() {
   return 1
 }
 
+# The seed's user story against the running cluster, with dfc and conf/dfc.yaml: PUT a file, LIST
+# it, GET it back, compare byte for byte. Prints each command as it runs it.
+round_trip() {
+  local back
+  back=$(mktemp)
+  run_dfc() {
+    printf '  $ dfc %s\n' "$*"
+    "$dfc_bin" --config conf/dfc.yaml "$@" | sed 's/^/    /'
+    return "${PIPESTATUS[0]}"
+  }
+  echo
+  echo "A dfc round trip (PUT, LIST, GET) with conf/dfc.yaml:"
+  if run_dfc put README.md /welcome/README.md && run_dfc ls -l /welcome &&
+    run_dfc get /welcome/README.md "$back" && cmp -s README.md "$back"; then
+    echo "  README.md came back byte for byte."
+    rm -f "$back"
+    return 0
+  fi
+  rm -f "$back"
+  echo "local-cluster: the dfc round trip failed; see the message above and the logs in $home/logs" >&2
+  return 1
+}
+
 cmd_start() {
   bash scripts/install-deps.sh
   bash scripts/build.sh release
@@ -163,10 +187,17 @@ Stop that process (or run its own stop command) and try again."
     exit 1
   fi
 
+  round_trip || exit 1
+
   cat <<EOF
 
 dfs local cluster is up: 4 servers, data and logs in $home
   user: $demo_user   password: $demo_password   (users file: $home/users)
+
+Use it with dfc (the menu without a command; PUT, GET, LIST, EXIT):
+  $dfc_bin --config conf/dfc.yaml
+  $dfc_bin --config conf/dfc.yaml put FILE [REMOTE] | get REMOTE [LOCAL] | ls [DIR] | rm | mv | mkdir | info
+  (conf/dfc.conf is the same in the seed's classic format)
 
 Talk to a server directly (HTTP/1.1, methods GET, PUT, LIST, EXIT; see docs/protocol.md):
 EOF
