@@ -259,13 +259,15 @@ Result<EntryInfo> DfsClient::put(const RemotePath& path, const ByteSource& data,
   if (options.create_parents) {
     // dfc's put: make the folders, and never hide a directory behind a file of the same name.
     if (!path.parent().is_root()) {
-      if (auto st = mkdir(path.parent(), 0755, true); !st && st.error().code() != Errc::already_exists) return st.error();
+      if (auto st = mkdir(path.parent(), 0755, true); !st) return st.error();
     }
     auto existing = stat(path);
     if (existing && existing->is_dir()) {
       return Error(Errc::is_directory, path.display() + " is a directory; give a file name inside it");
     }
     if (!existing && existing.error().code() != Errc::not_found) return existing.error();
+  } else if (!options.parent_known) {
+    if (auto st = impl_->check_parent(path); !st) return st.error();
   }
   protocol::EntryAttributes attributes;
   attributes.kind = protocol::EntryKind::file;

@@ -89,7 +89,11 @@ struct WriteOptions {
   std::uint32_t uid = 0;
   std::uint32_t gid = 0;
   std::optional<std::int64_t> mtime_ns;  // default: now
-  bool create_parents = false;           // mkdir -p the parent first (dfc put); else it must exist
+  // The parent directory: made first with mkdir -p (dfc put), or else checked to exist
+  // (not_found / not_directory), unless the caller already knows it does (the mount: the kernel
+  // looked it up), which saves one lookup per write.
+  bool create_parents = false;
+  bool parent_known = false;
   ProgressCallback progress;
 };
 

@@ -50,6 +50,7 @@ Status DfsClient::mkdir(const RemotePath& path, std::uint32_t mode, bool parents
   auto entry = stat(path);
   if (entry) {
     if (parents && entry->is_dir()) return {};
+    if (parents) return Error(Errc::not_directory, path.display() + " is a file, not a directory");
     return Error(Errc::already_exists, path.display() + " already exists");
   }
   if (entry.error().code() != Errc::not_found) return entry.error();
