@@ -22,16 +22,13 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "bench/bench_support.h"
 #include "client-core/server_connection.h"
 #include "common/error.h"
 #include "common/remote_path.h"
@@ -44,7 +41,6 @@ namespace dfs::bench {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kChunk = 1 << 20;
 constexpr double kPutTarget = 0.8;  // of ceiling_write
@@ -56,75 +52,6 @@ struct Options {
   int runs = 3;
   fs::path dir = "/var/tmp";
 };
-
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-double mb_per_s(std::uint64_t bytes, double seconds) { return seconds > 0 ? static_cast<double>(bytes) / 1e6 / seconds : 0; }
-
-// The directory the ceiling file and the server root share; removed with everything in it.
-class BenchDir {
- public:
-  explicit BenchDir(const fs::path& parent) {
-    std::string pattern = (parent / "dfs-bench-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("cannot create a directory under " + parent.string() + ": " + std::strerror(errno));
-    }
-    path_ = pattern;
-  }
-  ~BenchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  BenchDir(const BenchDir&) = delete;
-  BenchDir& operator=(const BenchDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-// CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat.
-double cpu_seconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto close_paren = text.rfind(')');  // the command name may hold spaces
-  if (close_paren == std::string::npos) return 0;
-  std::istringstream fields(text.substr(close_paren + 2));
-  std::string field;
-  unsigned long long utime = 0, stime = 0;
-  // After the name: state is field 3, utime 14, stime 15.
-  for (int i = 3; i <= 15 && fields >> field; ++i) {
-    if (i == 14) utime = std::stoull(field);
-    if (i == 15) stime = std::stoull(field);
-  }
-  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
-// VmHWM of a process in MiB; nullopt when /proc does not say.
-std::optional<double> peak_rss_mib(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  for (int i = 0; i < 100 && std::getline(in, line); ++i) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;  // "VmHWM:   1234 kB"
-  }
-  return std::nullopt;
-}
-
-bool can_drop_all_caches() { return ::access("/proc/sys/vm/drop_caches", W_OK) == 0; }
-
-// Evicts `file` from the page cache (its pages are clean: it was fsynced), then, where allowed,
-// the whole page cache, so the next read comes from the disk.
-Status drop_cache(const fs::path& file) {
-  UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return Error::from_errno(errno, "open " + file.string() + " to drop its cache");
-  if (const int err = ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_DONTNEED); err != 0) {
-    return Error::from_errno(err, "fadvise DONTNEED " + file.string());
-  }
-  if (can_drop_all_caches()) {
-    ::sync();
-    std::ofstream("/proc/sys/vm/drop_caches") << "3\n";
-  }
-  return {};
-}
 
 struct CeilingWrite {
   double seconds = 0;        // write() + fsync
@@ -232,12 +159,6 @@ struct RunFigures {
   double ceiling_write = 0, put = 0, ceiling_read = 0, get = 0;  // MB/s
 };
 
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
 Result<RunFigures> one_run(int run, testing::TestCluster& cluster, client::ServerConnection& connection,
                            const fs::path& dir, const std::string& data) {
   const std::uint64_t size = data.size();
@@ -283,8 +204,6 @@ Result<RunFigures> one_run(int run, testing::TestCluster& cluster, client::Serve
   std::fflush(stdout);
   return f;
 }
-
-const char* verdict(bool met) { return met ? "PASS" : "MISS"; }
 
 int run_bench(const Options& options) {
   const std::uint64_t size = options.size_mb << 20;
