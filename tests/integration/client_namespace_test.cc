@@ -106,6 +106,15 @@ TEST_F(ClientNamespace, PutWithCreateParentsMakesEveryMissingDirectory) {
   EXPECT_EQ(bytes_or_error(remote("/made/here/file")), "bytes");
 }
 
+TEST_F(ClientNamespace, PutWithoutCreateParentsIntoAMissingDirectoryIsNotFound) {
+  // The parent must exist (dfs_client.h, WriteOptions::create_parents): else the file would be
+  // stored below a directory that stat and list say does not exist.
+  auto orphan = put_bytes(client, remote("/nowhere/file"), "bytes");
+  EXPECT_EQ(error_code(orphan), Errc::not_found) << error_message(orphan);
+  auto orphan_stat = client.stat(remote("/nowhere/file"));
+  EXPECT_EQ(error_code(orphan_stat), Errc::not_found) << "a file whose parent does not exist was stored";
+}
+
 TEST_F(ClientNamespace, RemovedFileIsGoneFromStatListAndGet) {
   ASSERT_TRUE(client.mkdir(remote("/r")).ok());
   ASSERT_TRUE(put_bytes(client, remote("/r/f"), "to be removed").ok());

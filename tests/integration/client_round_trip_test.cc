@@ -59,7 +59,7 @@ void expect_round_trip(const TestCluster& cluster, DfsClient& client, const Remo
   const auto out = cluster.scratch() / ("out-" + std::to_string(seed));
   write_pseudo_random_file(in, size, seed);
 
-  auto put = client.put_file(in, path);
+  auto put = client.put_file(in, path, {.create_parents = true});
   ASSERT_TRUE(put.ok()) << put.error().message();
   EXPECT_EQ(put->attributes.size, size);
   EXPECT_EQ(put->parts, cluster.size());
