@@ -86,7 +86,7 @@ ByteSource ByteSource::from_fd(int fd, std::uint64_t size) {
                         if (n >= 0) return static_cast<std::size_t>(n);
                         if (errno != EINTR) return Error::from_errno(errno, "reading the file to store");
                       }
-                    }};
+                    }, fd};
 }
 
 ByteSource ByteSource::from_memory(std::string_view bytes) {

@@ -79,6 +79,7 @@ using ProgressCallback = std::function<void(std::uint64_t done, std::uint64_t to
 struct ByteSource {
   std::uint64_t size = 0;
   std::function<Result<std::size_t>(std::uint64_t offset, char* buffer, std::size_t length)> read_at;
+  int fd = -1;  // when the bytes are a file's: sent from it with sendfile(2), no copy through memory
 
   static ByteSource from_fd(int fd, std::uint64_t size);  // pread; the fd must outlive the write
   static ByteSource from_memory(std::string_view bytes);  // the bytes must outlive the write

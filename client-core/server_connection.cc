@@ -1,6 +1,11 @@
 #include "client-core/server_connection.h"
 
 #include <openssl/evp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/sendfile.h>
+
+#include <csignal>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -37,6 +42,39 @@ std::string seconds_text(std::chrono::milliseconds ms) {
   if (ms.count() % 1000 == 0) return std::to_string(ms.count() / 1000) + " s";
   return std::to_string(ms.count()) + " ms";
 }
+
+// sendfile(2) cannot take MSG_NOSIGNAL: while it runs, SIGPIPE is blocked in this thread and a
+// pending one is taken back afterwards, so a server that hangs up gives EPIPE, not a dead client
+// (and the process's own signal handling is left alone).
+class SigpipeBlock {
+ public:
+  SigpipeBlock() {
+    sigset_t pipe_only;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    sigset_t pending;
+    sigpending(&pending);
+    was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &pipe_only, &previous_);
+  }
+  ~SigpipeBlock() {
+    if (!was_pending_) {
+      sigset_t pipe_only;
+      sigemptyset(&pipe_only);
+      sigaddset(&pipe_only, SIGPIPE);
+      const timespec no_wait{0, 0};
+      while (sigtimedwait(&pipe_only, nullptr, &no_wait) == SIGPIPE) {
+      }
+    }
+    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+  }
+  SigpipeBlock(const SigpipeBlock&) = delete;
+  SigpipeBlock& operator=(const SigpipeBlock&) = delete;
+
+ private:
+  sigset_t previous_{};
+  bool was_pending_ = false;
+};
 
 std::string first_line(std::string text) {
   const auto nl = text.find('\n');
@@ -156,6 +194,11 @@ struct ServerConnection::Impl {
 
   using Decorate = std::function<void(http::request<http::empty_body>&)>;
   using Parser = http::response_parser<http::buffer_body>;
+  using Request = http::request<http::buffer_body>;
+  using Serializer = http::request_serializer<http::buffer_body>;
+
+  Status put_with_body(const RemotePath& path, const protocol::PartDescriptor& d,
+                       const std::function<Status(Serializer&, Request&)>& send_body);
 
   static bool stale_connection(const beast::error_code& ec) {
     return ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
@@ -215,91 +258,149 @@ ServerConnection& ServerConnection::operator=(ServerConnection&&) noexcept = def
 
 const ServerAddress& ServerConnection::address() const { return impl_->address; }
 
-Status ServerConnection::put_part(const RemotePath& path, const protocol::PartDescriptor& d, const BodySource& source) {
-  auto& s = *impl_;
+// A PUT with a body: header first with Expect: 100-continue, so a refusal (full disk, bad
+// credentials, too large) arrives before any body byte; then `send_body`; then the answer.
+// A bodiless part is a plain request instead.
+Status ServerConnection::Impl::put_with_body(const RemotePath& path, const protocol::PartDescriptor& d,
+                                             const std::function<Status(Serializer&, Request&)>& send_body) {
   RequestTarget target{path, {{"part", std::to_string(d.part)}, {"version", d.version.to_string()}}};
   auto write_part_headers = [&](auto& req) {
     protocol::write_attribute_headers(d.attributes, d.parts, [&](std::string_view n, std::string v) { req.set(n, v); });
     req.set(protocol::kChecksum, format_checksum(d.checksum));
   };
   if (d.part_size == 0) {
-    // No body (a marker, a tombstone, an empty part): a plain request, retried on a stale
-    // kept-alive connection like any other.
-    auto answer = s.simple("PUT", target, [&](http::request<http::empty_body>& req) {
+    // No body (a marker, a tombstone, an empty part): retried on a stale kept-alive connection
+    // like any other plain request.
+    auto answer = simple("PUT", target, [&](http::request<http::empty_body>& req) {
       write_part_headers(req);
       req.content_length(0);
     });
     if (!answer) return answer.error();
     return {};
   }
-  http::request<http::buffer_body> req;
-  s.prepare(req, "PUT", target);
+  Request req;
+  prepare(req, "PUT", target);
   write_part_headers(req);
   req.content_length(d.part_size);
-  // Ask first, so a refusal (full disk, bad credentials, too large) arrives before the body.
   req.set(http::field::expect, "100-continue");
   req.body().data = nullptr;
   req.body().more = true;
-  std::optional<http::request_serializer<http::buffer_body>> serializer;
+  std::optional<Serializer> serializer;
 
   for (int attempt = 0;; ++attempt) {
-    const bool reused = s.connected;
-    if (auto st = s.ensure_connected(); !st) return st;
+    const bool reused = connected;
+    if (auto st = ensure_connected(); !st) return st;
     serializer.emplace(req);
-    s.stream.expires_after(s.timeouts.io);
-    auto ec = s.run([&](auto h) { http::async_write_header(s.stream, *serializer, h); });
-    Impl::Parser interim;
+    stream.expires_after(timeouts.io);
+    auto ec = run([&](auto h) { http::async_write_header(stream, *serializer, h); });
+    Parser interim;
     interim.body_limit(std::numeric_limits<std::uint64_t>::max());
     if (!ec) {
-      s.stream.expires_after(s.timeouts.io);
-      ec = s.run([&](auto h) { http::async_read_header(s.stream, s.buffer, interim, h); });
+      stream.expires_after(timeouts.io);
+      ec = run([&](auto h) { http::async_read_header(stream, buffer, interim, h); });
     }
     // No body byte has left yet, so a connection the server had closed can be retried.
-    if (ec && reused && attempt == 0 && Impl::stale_connection(ec)) {
-      s.close();
+    if (ec && reused && attempt == 0 && stale_connection(ec)) {
+      close();
       continue;
     }
-    if (ec) return s.network_error(ec, "waiting for the server to accept a part");
+    if (ec) return network_error(ec, "waiting for the server to accept a part");
     if (interim.get().result() != http::status::continue_) {
-      auto body = s.read_small_body(interim);
-      s.close();  // the request's body was never sent
+      auto body = read_small_body(interim);
+      close();  // the request's body was never sent
       if (!body) return body.error();
-      return s.http_error(interim, *body);
+      return http_error(interim, *body);
     }
     break;
   }
 
-  if (s.chunk.size() < kChunk) s.chunk.resize(kChunk);
-  std::uint64_t sent = 0;
-  while (sent < d.part_size) {
-    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, d.part_size - sent));
-    auto got = source(s.chunk.data(), want);
-    if (!got) {
-      s.close();
-      return got.error();
-    }
-    if (*got == 0) {
-      s.close();
-      return Error(Errc::io_error, "the data source ended " + std::to_string(d.part_size - sent) + " bytes early");
-    }
-    req.body().data = s.chunk.data();
-    req.body().size = *got;
-    req.body().more = sent + *got < d.part_size;
-    s.stream.expires_after(s.timeouts.io);
-    auto ec = s.run([&](auto h) { http::async_write(s.stream, *serializer, h); });
-    if (ec == http::error::need_buffer) ec = {};
-    if (ec) return s.network_error(ec, "sending a part");
-    sent += *got;
-  }
+  if (auto st = send_body(*serializer, req); !st) return st;
 
-  Impl::Parser parser;
-  s.stream.expires_after(s.timeouts.io);
-  auto ec = s.run([&](auto h) { http::async_read_header(s.stream, s.buffer, parser, h); });
-  if (ec) return s.network_error(ec, "waiting for a part to be stored");
-  if (auto st = s.check_status(parser); !st) return st;
-  auto body = s.read_small_body(parser);
+  Parser parser;
+  stream.expires_after(timeouts.io);
+  auto ec = run([&](auto h) { http::async_read_header(stream, buffer, parser, h); });
+  if (ec) return network_error(ec, "waiting for a part to be stored");
+  if (auto st = check_status(parser); !st) return st;
+  auto body = read_small_body(parser);
   if (!body) return body.error();
   return {};
+}
+
+Status ServerConnection::put_part(const RemotePath& path, const protocol::PartDescriptor& d, const BodySource& source) {
+  auto& s = *impl_;
+  return s.put_with_body(path, d, [&](Impl::Serializer& serializer, Impl::Request& req) -> Status {
+    if (s.chunk.size() < kChunk) s.chunk.resize(kChunk);
+    std::uint64_t sent = 0;
+    while (sent < d.part_size) {
+      const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, d.part_size - sent));
+      auto got = source(s.chunk.data(), want);
+      if (!got) {
+        s.close();
+        return got.error();
+      }
+      if (*got == 0) {
+        s.close();
+        return Error(Errc::io_error, "the data source ended " + std::to_string(d.part_size - sent) + " bytes early");
+      }
+      req.body().data = s.chunk.data();
+      req.body().size = *got;
+      req.body().more = sent + *got < d.part_size;
+      s.stream.expires_after(s.timeouts.io);
+      auto ec = s.run([&](auto h) { http::async_write(s.stream, serializer, h); });
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) return s.network_error(ec, "sending a part");
+      sent += *got;
+    }
+    return {};
+  });
+}
+
+Status ServerConnection::put_part_from_file(const RemotePath& path, const protocol::PartDescriptor& d, int fd,
+                                            std::uint64_t offset, const std::function<void(std::size_t)>& on_sent) {
+  auto& s = *impl_;
+  return s.put_with_body(path, d, [&](Impl::Serializer&, Impl::Request&) -> Status {
+    // The header is out; the body is the part's raw bytes (Content-Length framing), so they can
+    // go straight from the page cache to the socket.
+    auto& socket = s.stream.socket();
+    beast::error_code ec;
+    socket.native_non_blocking(true, ec);
+    if (ec) return s.network_error(ec, "sending a part");
+    const SigpipeBlock no_sigpipe;
+    auto position = static_cast<off_t>(offset);
+    std::uint64_t left = d.part_size;
+    while (left > 0) {
+      const auto n = ::sendfile(socket.native_handle(), fd, &position,
+                                static_cast<std::size_t>(std::min<std::uint64_t>(left, kChunk)));
+      if (n > 0) {
+        left -= static_cast<std::uint64_t>(n);
+        if (on_sent) on_sent(static_cast<std::size_t>(n));
+        continue;
+      }
+      if (n == 0) {
+        s.close();
+        return Error(Errc::io_error, "the file to store ended " + std::to_string(left) + " bytes early");
+      }
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) {
+        pollfd ready{socket.native_handle(), POLLOUT, 0};
+        const int r = ::poll(&ready, 1, static_cast<int>(s.timeouts.io.count()));
+        if (r == 0) return s.network_error(beast::error::timeout, "sending a part");
+        if (r < 0 && errno != EINTR) {
+          const int err = errno;
+          s.close();
+          return Error::from_errno(err, "waiting to send a part to server " + s.address.display());
+        }
+        continue;
+      }
+      const int err = errno;
+      if (err == EPIPE || err == ECONNRESET) {
+        return s.network_error(beast::error_code(err, boost::system::system_category()), "sending a part");
+      }
+      s.close();
+      return Error::from_errno(err, "sending a part to server " + s.address.display());
+    }
+    return {};
+  });
 }
 
 Status ServerConnection::put_copy(const RemotePath& path, const protocol::PartDescriptor& d, const VersionId& from) {

@@ -76,6 +76,10 @@ class ServerConnection {
 
   // Stores one part version (staged). `source` yields exactly descriptor.part_size bytes.
   Status put_part(const RemotePath& path, const protocol::PartDescriptor& descriptor, const BodySource& source);
+  // The same with the bytes at `offset` of the open file `fd`, sent with sendfile(2) so they never
+  // pass through this process. `on_sent` (may be empty) hears how many bytes left each time.
+  Status put_part_from_file(const RemotePath& path, const protocol::PartDescriptor& descriptor, int fd,
+                            std::uint64_t offset, const std::function<void(std::size_t)>& on_sent);
   // Stores part `descriptor.part` of a new version with the bytes of version `from`.
   Status put_copy(const RemotePath& path, const protocol::PartDescriptor& descriptor, const VersionId& from);
   Status commit(const RemotePath& path, const VersionId& version);

@@ -124,7 +124,10 @@ Result<EntryInfo> VersionWriter::write(const RemotePath& path, const VersionId& 
         reporter.add(*got);
         return *got;
       };
-      auto st = pool_.with_connection(server, [&](ServerConnection& c) { return c.put_part(path, descriptor, source); });
+      auto st = pool_.with_connection(server, [&](ServerConnection& c) {
+        if (data.fd >= 0) return c.put_part_from_file(path, descriptor, data.fd, offset, [&](std::size_t n) { reporter.add(n); });
+        return c.put_part(path, descriptor, source);
+      });
       if (st) {
         outcome.stored(k, server);
       } else {
