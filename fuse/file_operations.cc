@@ -1,0 +1,228 @@
+// Open files and the write spool. Reads of an unwritten file are ranged GETs of the version it
+// was opened at; the first write moves it to a local spool file (fetched whole first unless the
+// old bytes are truncated away), and every close of a dirty file PUTs the spool and answers with
+// that PUT's result, so `close()` reports a failed write.
+#include <fcntl.h>
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <span>
+#include <vector>
+
+#include "fuse/attributes.h"
+#include "fuse/errno_reply.h"
+#include "fuse/file_operations.h"
+#include "fuse/operations.h"
+
+namespace dfs::fuse {
+
+namespace {
+
+// The unit in which the old bytes are fetched into a spool: one ranged read of every part.
+constexpr std::size_t kFetchChunk = 4 << 20;
+
+FileHandle& handle_of(const fuse_file_info* fi) { return *reinterpret_cast<FileHandle*>(fi->fh); }
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Moves `file` to a spool: with the committed bytes when `keep_bytes`, else empty.
+Status load_spool(MountState& mount, OpenFile& file, const RemotePath& path, bool keep_bytes) {
+  auto spool = mount.open_files.new_spool();
+  if (!spool) return spool.error();
+  if (keep_bytes && file.committed) {
+    const std::uint64_t size = file.committed->attributes.size;
+    std::vector<char> buffer(static_cast<std::size_t>(std::min<std::uint64_t>(size, kFetchChunk)));
+    for (std::uint64_t offset = 0; offset < size;) {
+      auto got = mount.client->read(path, *file.committed, offset, std::span(buffer));
+      if (!got) return got.error();
+      if (*got == 0) return Error(Errc::incomplete, "the file ended early while fetching it for a write");
+      if (Status put = spool->write(offset, buffer.data(), *got); !put) return put;
+      offset += *got;
+    }
+  }
+  file.spool = std::move(*spool);
+  return {};
+}
+
+Status truncate_to(MountState& mount, OpenFile& file, const RemotePath& path, std::uint64_t size) {
+  if (!file.spool) {
+    if (Status loaded = load_spool(mount, file, path, size > 0); !loaded) return loaded;
+  }
+  if (Status resized = file.spool->resize(size); !resized) return resized;
+  file.dirty = true;
+  return {};
+}
+
+}  // namespace
+
+Status pin_version(MountState& mount, OpenFile& file, const RemotePath& path) {
+  if (file.committed || file.spool) return {};
+  auto entry = mount.client->stat(path);  // not the cache: close-to-open consistency
+  if (!entry) return entry.error();
+  if (entry->is_dir()) return Error(Errc::is_directory, "is a directory");
+  if (!entry->complete()) {
+    return Error(Errc::incomplete, "cannot be read: " + entry->missing_text());
+  }
+  mount.attributes.store(path.str(), *entry);
+  file.attributes = entry->attributes;
+  file.committed = std::move(*entry);
+  return {};
+}
+
+Status commit(MountState& mount, OpenFile& file, const RemotePath& path) {
+  if (!file.dirty) return {};
+  client::WriteOptions options;
+  options.mode = file.attributes.mode;
+  options.uid = file.attributes.uid;
+  options.gid = file.attributes.gid;
+  if (file.explicit_mtime) options.mtime_ns = file.attributes.mtime_ns;
+  options.parent_known = true;  // the kernel looked the parent up to reach this file
+  auto written = mount.client->put(path, client::ByteSource::from_fd(file.spool->fd(), file.spool->size()), options);
+  if (!written) return written.error();
+  file.dirty = false;
+  file.explicit_mtime = false;
+  file.attributes = written->attributes;
+  mount.attributes.store(path.str(), *written);
+  // What the kernel cached while writing is this version's bytes.
+  mount.open_files.remember_page_cache(path.str(), written->version);
+  file.committed = std::move(*written);
+  return {};
+}
+
+int open(const char* kernel_path, fuse_file_info* fi) {
+  auto& mount = mount_state();
+  auto path = remote_path(kernel_path);
+  if (!path) return reply_error("open", kernel_path, path.error());
+  bool fresh = false;
+  auto file = mount.open_files.acquire(path->str(), fresh);
+  Status opened;
+  {
+    std::unique_lock lock(file->mutex);
+    opened = pin_version(mount, *file, *path);
+    if (opened && (fi->flags & O_ACCMODE) != O_RDONLY && (fi->flags & O_TRUNC) != 0) {
+      opened = truncate_to(mount, *file, *path, 0);
+    }
+    if (opened) {
+      if (file->spool) {
+        fi->keep_cache = 1;  // another descriptor is writing: the kernel's pages are its bytes
+      } else {
+        fi->keep_cache = mount.open_files.page_cache_matches(path->str(), file->committed->version) ? 1 : 0;
+        mount.open_files.remember_page_cache(path->str(), file->committed->version);
+      }
+    }
+  }
+  if (!opened) {
+    mount.open_files.release(file);
+    return reply_error("open", kernel_path, opened.error());
+  }
+  fi->fh = reinterpret_cast<std::uint64_t>(new FileHandle{std::move(file), (fi->flags & O_APPEND) != 0});
+  return 0;
+}
+
+int create(const char* kernel_path, mode_t mode, fuse_file_info* fi) {
+  auto& mount = mount_state();
+  auto path = remote_path(kernel_path);
+  if (!path) return reply_error("create", kernel_path, path.error());
+  bool fresh = false;
+  auto file = mount.open_files.acquire(path->str(), fresh);
+  Status created;
+  {
+    std::unique_lock lock(file->mutex);
+    const fuse_context* caller = fuse_get_context();
+    file->attributes = protocol::EntryAttributes{protocol::EntryKind::file, 0, mode & 07777, caller->uid, caller->gid,
+                                                 now_ns()};
+    created = truncate_to(mount, *file, *path, 0);
+  }
+  if (!created) {
+    mount.open_files.release(file);
+    return reply_error("create", kernel_path, created.error());
+  }
+  mount.attributes.forget(path->str());
+  fi->fh = reinterpret_cast<std::uint64_t>(new FileHandle{std::move(file), (fi->flags & O_APPEND) != 0});
+  return 0;
+}
+
+int read(const char* kernel_path, char* buffer, size_t size, off_t offset, fuse_file_info* fi) {
+  auto& mount = mount_state();
+  OpenFile& file = *handle_of(fi).file;
+  std::shared_lock lock(file.mutex);
+  if (file.spool) {
+    auto got = file.spool->read(static_cast<std::uint64_t>(offset), buffer, size);
+    if (!got) return reply_error("read", kernel_path, got.error());
+    return static_cast<int>(*got);
+  }
+  if (!file.committed) return 0;
+  auto path = remote_path(kernel_path);
+  if (!path) return reply_error("read", kernel_path, path.error());
+  auto got = mount.client->read(*path, *file.committed, static_cast<std::uint64_t>(offset), std::span(buffer, size));
+  if (!got) return reply_error("read", kernel_path, got.error());
+  return static_cast<int>(*got);
+}
+
+int write(const char* kernel_path, const char* data, size_t size, off_t offset, fuse_file_info* fi) {
+  auto& mount = mount_state();
+  FileHandle& handle = handle_of(fi);
+  OpenFile& file = *handle.file;
+  std::unique_lock lock(file.mutex);
+  if (!file.spool) {
+    auto path = remote_path(kernel_path);
+    if (!path) return reply_error("write", kernel_path, path.error());
+    if (Status loaded = load_spool(mount, file, *path, true); !loaded) return reply_error("write", kernel_path, loaded.error());
+  }
+  const std::uint64_t at = handle.append ? file.spool->size() : static_cast<std::uint64_t>(offset);
+  if (Status written = file.spool->write(at, data, size); !written) return reply_error("write", kernel_path, written.error());
+  file.dirty = true;
+  return static_cast<int>(size);
+}
+
+int truncate(const char* kernel_path, off_t size, fuse_file_info* fi) {
+  auto& mount = mount_state();
+  auto path = remote_path(kernel_path);
+  if (!path) return reply_error("truncate", kernel_path, path.error());
+  // ftruncate (and the truncate of an O_TRUNC open) changes the spool; the close commits it.
+  // truncate(2) of a path is a whole change of its own and commits at once.
+  const bool by_descriptor = fi != nullptr && fi->fh != 0;
+  std::shared_ptr<OpenFile> file;
+  bool fresh = false;
+  if (by_descriptor) {
+    file = handle_of(fi).file;
+  } else {
+    file = mount.open_files.acquire(path->str(), fresh);
+  }
+  Status done;
+  {
+    std::unique_lock lock(file->mutex);
+    done = pin_version(mount, *file, *path);
+    if (done) done = truncate_to(mount, *file, *path, static_cast<std::uint64_t>(size));
+    if (done && !by_descriptor) done = commit(mount, *file, *path);
+  }
+  if (!by_descriptor) mount.open_files.release(file);
+  if (!done) return reply_error("truncate", kernel_path, done.error());
+  return 0;
+}
+
+int flush(const char* kernel_path, fuse_file_info* fi) {
+  auto& mount = mount_state();
+  OpenFile& file = *handle_of(fi).file;
+  std::unique_lock lock(file.mutex);
+  if (!file.dirty) return 0;
+  auto path = remote_path(kernel_path);
+  if (!path) return reply_error("close", kernel_path, path.error());
+  if (Status committed = commit(mount, file, *path); !committed) return reply_error("close", kernel_path, committed.error());
+  return 0;
+}
+
+int fsync(const char* kernel_path, int /*datasync*/, fuse_file_info* fi) { return flush(kernel_path, fi); }
+
+int release(const char* /*kernel_path*/, fuse_file_info* fi) {
+  std::unique_ptr<FileHandle> handle(&handle_of(fi));
+  mount_state().open_files.release(handle->file);
+  return 0;
+}
+
+}  // namespace dfs::fuse

@@ -1,0 +1,19 @@
+// The steps of open files that other concerns need too (rename commits a dirty file first,
+// truncate of a path that is not open works on a file opened for the call).
+#pragma once
+
+#include "common/error.h"
+#include "common/remote_path.h"
+#include "fuse/mount_state.h"
+#include "fuse/open_files.h"
+
+namespace dfs::fuse {
+
+// With `file.mutex` held exclusively:
+// Gives a just-acquired OpenFile the newest committed version of `path` (is_directory,
+// incomplete and not_found refuse the open).
+Status pin_version(MountState& mount, OpenFile& file, const RemotePath& path);
+// PUTs a dirty spool as the new version of `path`; a no-op when clean.
+Status commit(MountState& mount, OpenFile& file, const RemotePath& path);
+
+}  // namespace dfs::fuse

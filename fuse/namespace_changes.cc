@@ -1,0 +1,161 @@
+// Changes to names and attributes: unlink (a tombstone), rename, symlinks, chmod/chown/utimens
+// (a metadata version), and statfs. Each forgets what it changed from the attribute cache.
+#include <sys/statvfs.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+
+#include "fuse/errno_reply.h"
+#include "fuse/file_operations.h"
+#include "fuse/mount_state.h"
+#include "fuse/operations.h"
+
+namespace dfs::fuse {
+
+namespace {
+
+// A file open and written to takes the change into its next PUT; anything else gets a metadata
+// version now.
+int change_attributes(const char* operation, const char* kernel_path, const client::AttributeChange& change) {
+  auto& mount = mount_state();
+  auto path = remote_path(kernel_path);
+  if (!path) return reply_error(operation, kernel_path, path.error());
+  auto file = mount.open_files.find(path->str());
+  if (file) {
+    std::unique_lock lock(file->mutex);
+    if (change.mode) file->attributes.mode = *change.mode;
+    if (change.uid) file->attributes.uid = *change.uid;
+    if (change.gid) file->attributes.gid = *change.gid;
+    if (change.mtime_ns) {
+      file->attributes.mtime_ns = *change.mtime_ns;
+      file->explicit_mtime = true;
+    }
+    if (file->dirty) return 0;
+  }
+  auto changed = mount.client->set_attributes(*path, change);
+  mount.attributes.forget(path->str());
+  if (!changed) return reply_error(operation, kernel_path, changed.error());
+  mount.attributes.store(path->str(), *changed);
+  if (file) {
+    std::unique_lock lock(file->mutex);
+    if (!file->spool) file->committed = *changed;
+  }
+  return 0;
+}
+
+std::int64_t ns_of(const timespec& time) {
+  if (time.tv_nsec == UTIME_NOW) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+  return static_cast<std::int64_t>(time.tv_sec) * 1'000'000'000 + time.tv_nsec;
+}
+
+}  // namespace
+
+int unlink(const char* kernel_path) {
+  auto& mount = mount_state();
+  auto path = remote_path(kernel_path);
+  if (!path) return reply_error("unlink", kernel_path, path.error());
+  Status removed = mount.client->remove(*path);
+  mount.attributes.forget(path->str());
+  mount.open_files.forget_page_cache(path->str());
+  if (!removed) return reply_error("unlink", kernel_path, removed.error());
+  return 0;
+}
+
+int rename(const char* kernel_from, const char* kernel_to, unsigned int flags) {
+  auto& mount = mount_state();
+  if ((flags & RENAME_EXCHANGE) != 0) {
+    return reply_errno("rename", kernel_from, EINVAL, "RENAME_EXCHANGE is not offered: dfs cannot swap two entries at once");
+  }
+  if ((flags & ~static_cast<unsigned int>(RENAME_NOREPLACE)) != 0) {
+    return reply_errno("rename", kernel_from, EINVAL, "unknown rename flags");
+  }
+  auto from = remote_path(kernel_from);
+  if (!from) return reply_error("rename", kernel_from, from.error());
+  auto to = remote_path(kernel_to);
+  if (!to) return reply_error("rename", kernel_to, to.error());
+  // A file still open with unsaved bytes is committed first: the rename moves its newest bytes.
+  if (auto file = mount.open_files.find(from->str())) {
+    std::unique_lock lock(file->mutex);
+    if (Status committed = commit(mount, *file, *from); !committed) return reply_error("rename", kernel_from, committed.error());
+  }
+  const auto mode = (flags & RENAME_NOREPLACE) != 0 ? client::RenameMode::no_replace : client::RenameMode::replace;
+  Status renamed = mount.client->rename(*from, *to, mode);
+  mount.attributes.forget_tree(from->str());
+  mount.attributes.forget_tree(to->str());
+  if (!renamed) return reply_error("rename", kernel_from, renamed.error());
+  mount.open_files.rename(from->str(), to->str());
+  return 0;
+}
+
+int symlink(const char* target, const char* kernel_link) {
+  auto& mount = mount_state();
+  auto link = remote_path(kernel_link);
+  if (!link) return reply_error("symlink", kernel_link, link.error());
+  Status made = mount.client->symlink(*link, target);
+  mount.attributes.forget(link->str());
+  if (!made) return reply_error("symlink", kernel_link, made.error());
+  return 0;
+}
+
+int readlink(const char* kernel_path, char* buffer, size_t size) {
+  auto& mount = mount_state();
+  auto path = remote_path(kernel_path);
+  if (!path) return reply_error("readlink", kernel_path, path.error());
+  auto target = mount.client->readlink(*path);
+  if (!target) return reply_error("readlink", kernel_path, target.error());
+  if (size == 0) return 0;
+  const std::size_t length = std::min(target->size(), size - 1);  // libfuse wants it NUL-terminated
+  std::memcpy(buffer, target->data(), length);
+  buffer[length] = '\0';
+  return 0;
+}
+
+int chmod(const char* kernel_path, mode_t mode, fuse_file_info* /*fi*/) {
+  client::AttributeChange change;
+  change.mode = mode & 07777;
+  return change_attributes("chmod", kernel_path, change);
+}
+
+int chown(const char* kernel_path, uid_t uid, gid_t gid, fuse_file_info* /*fi*/) {
+  client::AttributeChange change;
+  if (uid != static_cast<uid_t>(-1)) change.uid = uid;
+  if (gid != static_cast<gid_t>(-1)) change.gid = gid;
+  if (!change.uid && !change.gid) return 0;
+  return change_attributes("chown", kernel_path, change);
+}
+
+int utimens(const char* kernel_path, const struct timespec times[2], fuse_file_info* /*fi*/) {
+  // dfs keeps one time, the mtime; atime is not stored.
+  const timespec now{0, UTIME_NOW};
+  const timespec& mtime = times == nullptr ? now : times[1];
+  if (mtime.tv_nsec == UTIME_OMIT) return 0;
+  client::AttributeChange change;
+  change.mtime_ns = ns_of(mtime);
+  return change_attributes("utimens", kernel_path, change);
+}
+
+int statfs(const char* /*kernel_path*/, struct statvfs* st) {
+  // DfsClient has no call for the servers' free space yet: these are fixed, plausible totals
+  // (1 PiB, all free) so that df and tools checking for room work; see docs/architecture.md.
+  std::memset(st, 0, sizeof *st);
+  constexpr unsigned long kBlock = 4096;
+  constexpr fsblkcnt_t kBlocks = (1ULL << 50) / kBlock;
+  st->f_bsize = 1 << 20;
+  st->f_frsize = kBlock;
+  st->f_blocks = kBlocks;
+  st->f_bfree = kBlocks;
+  st->f_bavail = kBlocks;
+  st->f_files = 1ULL << 32;
+  st->f_ffree = 1ULL << 32;
+  st->f_favail = 1ULL << 32;
+  st->f_namemax = kMaxNameBytes;
+  return 0;
+}
+
+}  // namespace dfs::fuse

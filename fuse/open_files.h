@@ -1,0 +1,76 @@
+// The files the kernel has open, one OpenFile per path however many descriptors share it, so
+// every descriptor and getattr see the same bytes while a write is under way.
+//
+// An open file reads the version it was opened at (pinned: ranged GETs of exactly that version)
+// until it is written; the first write, truncate or O_TRUNC moves it to a SpoolFile (fetched
+// whole first when the old bytes are needed). flush (every close) PUTs a dirty spool as a new
+// version and clears dirty only when that commit succeeded, so a failed close can be retried by
+// the next flush/fsync. The spool stays until the last descriptor is released.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
+#include "client-core/dfs_client.h"
+#include "common/protocol.h"
+#include "common/version_id.h"
+#include "fuse/spool_file.h"
+
+namespace dfs::fuse {
+
+struct OpenFile {
+  // Readers of a clean file share it; writes, loading the spool and flush take it exclusively.
+  std::shared_mutex mutex;
+  std::string path;  // RemotePath::str() of where it is now (rename moves it); under OpenFiles' lock
+  std::optional<client::EntryInfo> committed;  // the version opened or last flushed; none for a new file
+  protocol::EntryAttributes attributes;          // mode, owner and mtime the next PUT writes
+  bool explicit_mtime = false;                   // utimens while dirty: keep that mtime on flush
+  std::optional<SpoolFile> spool;                // the bytes, once written to
+  bool dirty = false;                            // spool holds bytes no committed version has
+  int handles = 0;                               // under OpenFiles' lock
+};
+
+// fuse_file_info::fh points at one of these.
+struct FileHandle {
+  std::shared_ptr<OpenFile> file;
+  bool append = false;  // O_APPEND: every write goes to the end, whatever offset the kernel sends
+};
+
+class OpenFiles {
+ public:
+  OpenFiles(std::filesystem::path spool_dir, std::uint64_t spool_limit_bytes)
+      : spool_dir_(std::move(spool_dir)), budget_(spool_limit_bytes) {}
+
+  // The OpenFile of `path`, made when nobody has it open; counts one more handle. `fresh` says
+  // whether it was just made (and so still needs its version).
+  std::shared_ptr<OpenFile> acquire(const std::string& path, bool& fresh);
+  // One handle fewer; the last one drops the OpenFile (and its spool).
+  void release(const std::shared_ptr<OpenFile>& file);
+  std::shared_ptr<OpenFile> find(const std::string& path) const;
+  // Follows a rename of `from` (a file, or a directory with open files below it).
+  void rename(const std::string& from, const std::string& to);
+
+  // Close-to-open consistency: the kernel may keep its page cache for `path` when the version
+  // now opened is the one it cached last (set by opens and by our own flushes).
+  bool page_cache_matches(const std::string& path, const VersionId& version) const;
+  void remember_page_cache(const std::string& path, const VersionId& version);
+  void forget_page_cache(const std::string& path);
+
+  Result<SpoolFile> new_spool() { return SpoolFile::create(spool_dir_, budget_); }
+  const SpoolBudget& budget() const { return budget_; }
+
+ private:
+  std::filesystem::path spool_dir_;
+  SpoolBudget budget_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<OpenFile>> files_;
+  std::unordered_map<std::string, VersionId> page_cache_;
+};
+
+}  // namespace dfs::fuse

@@ -1,0 +1,57 @@
+#include "fuse/operations.h"
+
+namespace dfs::fuse {
+
+namespace {
+// One FUSE request at most: max_write here, max_read as a mount option (main.cc).
+constexpr unsigned kMaxRequestBytes = 1 << 20;
+}  // namespace
+
+void* init(fuse_conn_info* connection, fuse_config* config) {
+  config->use_ino = 1;              // st_ino from getattr (a hash of the path), stable across mounts
+  config->attr_timeout = 1.0;       // the kernel's attribute and entry caches: as long as ours
+  config->entry_timeout = 1.0;
+  config->negative_timeout = 0.0;   // a file another client just wrote is found at once
+  config->hard_remove = 1;          // unlink of an open file removes it; no .fuse_hidden renames
+  config->kernel_cache = 0;         // open() decides keep_cache from the version (close-to-open)
+  connection->max_read = kMaxRequestBytes;  // must equal the max_read mount option (main.cc)
+  connection->max_write = kMaxRequestBytes;
+  connection->max_readahead = kMaxRequestBytes;
+  return fuse_get_context()->private_data;
+}
+
+fuse_operations operations() {
+  fuse_operations ops{};
+  ops.init = init;
+  ops.getattr = getattr;
+  ops.readdir = readdir;
+  ops.mkdir = mkdir;
+  ops.rmdir = rmdir;
+  ops.open = open;
+  ops.create = create;
+  ops.read = read;
+  ops.write = write;
+  ops.truncate = truncate;
+  ops.flush = flush;
+  ops.fsync = fsync;
+  ops.release = release;
+  ops.unlink = unlink;
+  ops.rename = rename;
+  ops.symlink = symlink;
+  ops.readlink = readlink;
+  ops.chmod = chmod;
+  ops.chown = chown;
+  ops.utimens = utimens;
+  ops.statfs = statfs;
+  ops.link = link;
+  ops.mknod = mknod;
+  ops.setxattr = setxattr;
+  ops.getxattr = getxattr;
+  ops.listxattr = listxattr;
+  ops.removexattr = removexattr;
+  ops.fallocate = fallocate;
+  ops.copy_file_range = copy_file_range;
+  return ops;
+}
+
+}  // namespace dfs::fuse

@@ -1,0 +1,109 @@
+#include "fuse/spool_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <string>
+#include <utility>
+
+namespace dfs::fuse {
+
+bool SpoolBudget::reserve(std::uint64_t bytes) {
+  std::uint64_t used = used_.load();
+  do {
+    if (limit_ != 0 && used + bytes > limit_) return false;
+  } while (!used_.compare_exchange_weak(used, used + bytes));
+  return true;
+}
+
+void SpoolBudget::release(std::uint64_t bytes) { used_.fetch_sub(bytes); }
+
+Result<SpoolFile> SpoolFile::create(const std::filesystem::path& dir, SpoolBudget& budget) {
+  std::filesystem::path where = dir;
+  if (where.empty()) {
+    const char* tmpdir = std::getenv("TMPDIR");
+    where = tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp";
+  }
+  int fd = ::open(where.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR)) {
+    // A file system without O_TMPFILE: a named file, unlinked at once.
+    std::string name = (where / "dfs-fuse-spool-XXXXXX").string();
+    fd = ::mkostemp(name.data(), O_CLOEXEC);
+    if (fd >= 0) ::unlink(name.c_str());
+  }
+  if (fd < 0) return Error::from_errno(errno, "spool file in " + where.string());
+  return SpoolFile(UniqueFd(fd), budget);
+}
+
+SpoolFile::SpoolFile(SpoolFile&& other) noexcept
+    : fd_(std::move(other.fd_)), budget_(other.budget_), size_(std::exchange(other.size_, 0)) {}
+
+SpoolFile& SpoolFile::operator=(SpoolFile&& other) noexcept {
+  if (this != &other) {
+    if (budget_ != nullptr) budget_->release(size_);
+    fd_ = std::move(other.fd_);
+    budget_ = other.budget_;
+    size_ = std::exchange(other.size_, 0);
+  }
+  return *this;
+}
+
+SpoolFile::~SpoolFile() {
+  if (budget_ != nullptr) budget_->release(size_);
+}
+
+Status SpoolFile::grow_to(std::uint64_t size) {
+  if (size <= size_) return {};
+  if (!budget_->reserve(size - size_)) {
+    return Error(Errc::no_space, "the spool directory's cap (spool_limit_mb) is reached");
+  }
+  size_ = size;
+  return {};
+}
+
+Status SpoolFile::write(std::uint64_t offset, const char* data, std::size_t length) {
+  const std::uint64_t old_size = size_;
+  if (Status grown = grow_to(offset + length); !grown) return grown;
+  std::size_t done = 0;
+  while (done < length) {
+    ssize_t n = ::pwrite(fd_.get(), data + done, length - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int saved = errno;
+      (void)resize(old_size);
+      return Error::from_errno(saved, "write to the spool file");
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return {};
+}
+
+Result<std::size_t> SpoolFile::read(std::uint64_t offset, char* data, std::size_t length) const {
+  std::size_t done = 0;
+  while (done < length) {
+    ssize_t n = ::pread(fd_.get(), data + done, length - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Error::from_errno(errno, "read from the spool file");
+    if (n == 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  return done;
+}
+
+Status SpoolFile::resize(std::uint64_t size) {
+  if (size > size_) {
+    if (Status grown = grow_to(size); !grown) return grown;
+  } else {
+    budget_->release(size_ - size);
+    size_ = size;
+  }
+  if (::ftruncate(fd_.get(), static_cast<off_t>(size)) != 0) {
+    return Error::from_errno(errno, "truncate the spool file");
+  }
+  return {};
+}
+
+}  // namespace dfs::fuse

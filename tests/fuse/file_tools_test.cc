@@ -1,0 +1,73 @@
+// Files through the mount with ordinary tools: cp/cmp/cat, appends and in-place overwrites
+// compared with the same edits on a local reference file, and the mount and the client library
+// reading each other's writes.
+#include <gtest/gtest.h>
+
+#include "tests/fuse/mounted_store.h"
+#include "tests/support/client_fixture.h"
+
+namespace dfs::testing {
+namespace {
+
+using FileTools = MountedStore;
+
+TEST_F(FileTools, CpOfSmallAndFiveMibFilesReadsBackIdentical) {
+  write_local_file(local("small"), "hello, dfs\n");
+  write_pseudo_random_file(local("big"), 5 << 20, 7);
+  const std::string here = local("").string();
+  auto copied = in_mount("cp " + here + "small " + here + "big . && cmp small " + here + "small && cmp big " + here +
+                         "big && cat small");
+  ASSERT_EQ(copied.exit_code, 0) << copied.output;
+  EXPECT_EQ(copied.output, "hello, dfs\n");
+
+  // What the mount committed is what the servers hold: read back with the library.
+  auto big = get_bytes(client(), remote("/big"), local("big.back"));
+  ASSERT_TRUE(big.ok()) << error_message(big);
+  EXPECT_EQ(big->size(), std::size_t{5} << 20);
+  auto listed = in_mount("ls && ls -l small | cut -d' ' -f1,5");
+  ASSERT_EQ(listed.exit_code, 0) << listed.output;
+  EXPECT_EQ(listed.output, "big\nsmall\n-rw-r--r-- 11\n");
+}
+
+TEST_F(FileTools, EchoAppendsMatchALocalReference) {
+  const std::string ref = local("ref").string();
+  auto appended = in_mount("for i in 1 2 3; do echo line $i >> log; echo line $i >> " + ref + "; done && cmp log " + ref);
+  EXPECT_EQ(appended.exit_code, 0) << appended.output;
+  auto stored = get_bytes(client(), remote("/log"), local("log.back"));
+  ASSERT_TRUE(stored.ok()) << error_message(stored);
+  EXPECT_EQ(*stored, "line 1\nline 2\nline 3\n");
+}
+
+TEST_F(FileTools, DdNotruncOverwritesMatchALocalReference) {
+  write_pseudo_random_file(local("ref"), 3 << 20, 11);
+  const std::string ref = local("ref").string();
+  const std::string patch = local("patch").string();
+  write_pseudo_random_file(patch, 100'000, 12);
+  std::string edits = "cp " + ref + " data";
+  // Inside the first part, across a part boundary, and past the end (the file grows).
+  for (const char* seek : {"5000", "786000", "3100000"}) {
+    edits += " && dd if=" + patch + " of=data bs=100000 seek=" + seek + " oflag=seek_bytes conv=notrunc status=none";
+    edits += " && dd if=" + patch + " of=" + ref + " bs=100000 seek=" + seek + " oflag=seek_bytes conv=notrunc status=none";
+  }
+  auto edited = in_mount(edits + " && cmp data " + ref, 60);
+  ASSERT_EQ(edited.exit_code, 0) << edited.output;
+  auto stored = client().get_file(remote("/data"), local("data.back"));
+  ASSERT_TRUE(stored.ok()) << error_message(stored);
+  EXPECT_EQ(difference_between(local("data.back"), local("ref")), "");
+}
+
+TEST_F(FileTools, ClientLibraryAndMountReadEachOthersWrites) {
+  ASSERT_TRUE(put_bytes(client(), remote("/from-library.txt"), "written by DfsClient\n").ok());
+  auto read = in_mount("cat from-library.txt");
+  ASSERT_EQ(read.exit_code, 0) << read.output;
+  EXPECT_EQ(read.output, "written by DfsClient\n");
+
+  auto written = in_mount("printf 'written through the mount\\n' > from-mount.txt");
+  ASSERT_EQ(written.exit_code, 0) << written.output;
+  auto stored = get_bytes(client(), remote("/from-mount.txt"), local("back"));
+  ASSERT_TRUE(stored.ok()) << error_message(stored);
+  EXPECT_EQ(*stored, "written through the mount\n");
+}
+
+}  // namespace
+}  // namespace dfs::testing

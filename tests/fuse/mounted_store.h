@@ -1,0 +1,43 @@
+// A real mount for a test: a TestCluster of 4 servers, dfs-fuse -f on a scratch directory, and
+// a DfsClient on the same cluster to check what the mount wrote (and write what it should read).
+// The mount is ready when dfs-fuse says "mounted" and statfs shows the FUSE magic (bounded
+// waits, no sleeps); teardown unmounts with fusermount3 -u, lazily and by killing dfs-fuse when
+// that fails, and only then removes the scratch directory, so nothing in the store is deleted.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "client-core/dfs_client.h"
+#include "tests/support/child_process.h"
+#include "tests/support/scratch_dir.h"
+#include "tests/support/shell.h"
+#include "tests/support/test_cluster.h"
+
+namespace dfs::testing {
+
+class MountedStore : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  const std::filesystem::path& mountpoint() const { return mountpoint_; }
+  std::filesystem::path local(std::string_view name) const { return local_ / name; }  // outside the mount
+  client::DfsClient& client() { return *client_; }
+
+  // `command` run by bash in the mountpoint, stderr merged into the output.
+  CommandResult in_mount(const std::string& command, int timeout_seconds = 30) const;
+
+ private:
+  ScratchDir local_{"dfs-fuse-test"};  // first declared, last removed: after the unmount
+  std::filesystem::path mountpoint_;
+  std::unique_ptr<TestCluster> cluster_;
+  std::unique_ptr<client::DfsClient> client_;
+  std::optional<ChildProcess> fuse_;
+};
+
+}  // namespace dfs::testing

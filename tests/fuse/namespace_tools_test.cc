@@ -1,0 +1,64 @@
+// Names and attributes through the mount with ordinary tools: mkdir -p, mv (file, directory,
+// over a target), rm -rf, ln -s, chmod and touch -d, each checked through the mount and with the
+// client library.
+#include <gtest/gtest.h>
+
+#include "tests/fuse/mounted_store.h"
+#include "tests/support/client_fixture.h"
+
+namespace dfs::testing {
+namespace {
+
+using NamespaceTools = MountedStore;
+
+TEST_F(NamespaceTools, MkdirPMakesEveryLevel) {
+  auto made = in_mount("mkdir -p a/b/c && echo x > a/b/c/f && ls a/b/c");
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  EXPECT_EQ(made.output, "f\n");
+  auto entry = client().stat(remote("/a/b"));
+  ASSERT_TRUE(entry.ok()) << error_message(entry);
+  EXPECT_TRUE(entry->is_dir());
+}
+
+TEST_F(NamespaceTools, MvMovesFilesDirectoriesAndReplacesATarget) {
+  auto moved = in_mount(
+      "mkdir d && echo one > d/f && echo two > g && echo old > target"
+      " && mv d/f d/renamed && mv d e && mv g target && ls e && cat e/renamed target && ls");
+  ASSERT_EQ(moved.exit_code, 0) << moved.output;
+  EXPECT_EQ(moved.output, "renamed\none\ntwo\ne\ntarget\n");
+  EXPECT_EQ(error_code(client().stat(remote("/d"))), Errc::not_found);
+  EXPECT_EQ(error_code(client().stat(remote("/g"))), Errc::not_found);
+}
+
+TEST_F(NamespaceTools, RmRfRemovesATree) {
+  auto removed = in_mount("mkdir -p t/u/v && echo x > t/u/v/f && echo y > t/g && rm -rf t && ls -A");
+  ASSERT_EQ(removed.exit_code, 0) << removed.output;
+  EXPECT_EQ(removed.output, "");
+  EXPECT_EQ(error_code(client().stat(remote("/t"))), Errc::not_found);
+  auto not_empty = in_mount("mkdir -p n/m && rmdir n");
+  EXPECT_NE(not_empty.exit_code, 0);
+  EXPECT_NE(not_empty.output.find("Directory not empty"), std::string::npos) << not_empty.output;
+}
+
+TEST_F(NamespaceTools, SymlinkReadsBackAndFollows) {
+  auto linked = in_mount("echo data > target && ln -s target link && readlink link && cat link && ls -l link");
+  ASSERT_EQ(linked.exit_code, 0) << linked.output;
+  EXPECT_EQ(linked.output.substr(0, 12), "target\ndata\n");
+  EXPECT_NE(linked.output.find("link -> target"), std::string::npos) << linked.output;
+  auto stored = client().readlink(remote("/link"));
+  ASSERT_TRUE(stored.ok()) << error_message(stored);
+  EXPECT_EQ(*stored, "target");
+}
+
+TEST_F(NamespaceTools, ChmodAndTouchDArePersisted) {
+  auto changed = in_mount("echo x > f && chmod 600 f && touch -d '2021-02-03 04:05:06 UTC' f && stat -c '%a %Y' f");
+  ASSERT_EQ(changed.exit_code, 0) << changed.output;
+  EXPECT_EQ(changed.output, "600 1612325106\n");
+  auto entry = client().stat(remote("/f"));
+  ASSERT_TRUE(entry.ok()) << error_message(entry);
+  EXPECT_EQ(entry->attributes.mode & 07777, 0600u);
+  EXPECT_EQ(entry->attributes.mtime_ns, 1612325106LL * 1'000'000'000);
+}
+
+}  // namespace
+}  // namespace dfs::testing
