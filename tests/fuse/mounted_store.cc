@@ -28,6 +28,9 @@ void MountedStore::SetUp() {
   client_ = std::make_unique<client::DfsClient>(client_config_for(*cluster_));
   const auto config = local_ / "dfc.yaml";
   write_dfc_yaml(*cluster_, cluster_->credentials(), config);
+  if (const std::string extra = extra_client_yaml(); !extra.empty()) {
+    write_local_file(config, read_local_file(config) + extra);
+  }
   mountpoint_ = local_ / "mnt";
   std::filesystem::create_directory(mountpoint_);
   std::filesystem::create_directory(local_ / "local");

@@ -28,6 +28,9 @@ class MountedStore : public ::testing::Test {
   const std::filesystem::path& mountpoint() const { return mountpoint_; }
   std::filesystem::path local(std::string_view name) const { return local_ / name; }  // outside the mount
   client::DfsClient& client() { return *client_; }
+  TestCluster& cluster() { return *cluster_; }
+  // More lines for dfs-fuse's dfc.yaml (spool_limit_mb, down_backoff_ms...), for a test's fixture.
+  virtual std::string extra_client_yaml() const { return ""; }
 
   // `command` run by bash in the mountpoint, stderr merged into the output.
   CommandResult in_mount(const std::string& command, int timeout_seconds = 30) const;

@@ -51,13 +51,25 @@ TEST_F(NamespaceTools, SymlinkReadsBackAndFollows) {
 }
 
 TEST_F(NamespaceTools, ChmodAndTouchDArePersisted) {
-  auto changed = in_mount("echo x > f && chmod 600 f && touch -d '2021-02-03 04:05:06 UTC' f && stat -c '%a %Y' f");
+  auto changed = in_mount(
+      "echo x > f && chmod 600 f && chown 1234:5678 f && touch -d '2021-02-03 04:05:06 UTC' f"
+      " && stat -c '%a %u %g %Y' f");
   ASSERT_EQ(changed.exit_code, 0) << changed.output;
-  EXPECT_EQ(changed.output, "600 1612325106\n");
+  EXPECT_EQ(changed.output, "600 1234 5678 1612325106\n");
   auto entry = client().stat(remote("/f"));
   ASSERT_TRUE(entry.ok()) << error_message(entry);
   EXPECT_EQ(entry->attributes.mode & 07777, 0600u);
+  EXPECT_EQ(entry->attributes.uid, 1234u);
+  EXPECT_EQ(entry->attributes.gid, 5678u);
   EXPECT_EQ(entry->attributes.mtime_ns, 1612325106LL * 1'000'000'000);
+}
+
+TEST_F(NamespaceTools, ExclusiveCreateFailsOnAnExistingFile) {
+  // set -C: bash's > becomes open(O_CREAT | O_EXCL).
+  auto created = in_mount("set -C && echo one > f && echo two > f");
+  EXPECT_NE(created.exit_code, 0);
+  EXPECT_NE(created.output.find("cannot overwrite existing file"), std::string::npos) << created.output;
+  EXPECT_EQ(in_mount("cat f").output, "one\n");
 }
 
 }  // namespace
