@@ -69,5 +69,15 @@ TEST_F(FileTools, ClientLibraryAndMountReadEachOthersWrites) {
   EXPECT_EQ(*stored, "written through the mount\n");
 }
 
+TEST_F(FileTools, AnOpenAfterAnotherClientsWriteSeesTheNewBytes) {
+  ASSERT_EQ(in_mount("echo short > f && cat f && ls -l f >/dev/null").exit_code, 0);
+  ASSERT_TRUE(put_bytes(client(), remote("/f"), "a much longer content than before\n").ok());
+  auto read = in_mount("cat f");
+  ASSERT_EQ(read.exit_code, 0) << read.output;
+  EXPECT_EQ(read.output, "a much longer content than before\n");
+  ASSERT_TRUE(put_bytes(client(), remote("/f"), "tiny\n").ok());
+  EXPECT_EQ(in_mount("cat f").output, "tiny\n");
+}
+
 }  // namespace
 }  // namespace dfs::testing
