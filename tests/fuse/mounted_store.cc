@@ -26,16 +26,32 @@ bool is_fuse_mount(const std::filesystem::path& dir) {
 void MountedStore::SetUp() {
   cluster_ = std::make_unique<TestCluster>(TestClusterOptions{.verbose = false});
   client_ = std::make_unique<client::DfsClient>(client_config_for(*cluster_));
-  const auto config = local_ / "dfc.yaml";
-  write_dfc_yaml(*cluster_, cluster_->credentials(), config);
+  config_ = local_ / "dfc.yaml";
+  write_dfc_yaml(*cluster_, cluster_->credentials(), config_);
   if (const std::string extra = extra_client_yaml(); !extra.empty()) {
-    write_local_file(config, read_local_file(config) + extra);
+    write_local_file(config_, read_local_file(config_) + extra);
   }
   mountpoint_ = local_ / "mnt";
   std::filesystem::create_directory(mountpoint_);
-  std::filesystem::create_directory(local_ / "local");
+  mount();
+}
 
-  auto spawned = ChildProcess::spawn({DFS_FUSE_BINARY, "--config", config.string(), mountpoint_.string(), "-f"},
+void MountedStore::TearDown() {
+  unmount();
+  if (HasFailure()) {
+    std::cerr << "---- dfs-fuse log\n" << run_shell("cat " + shell_quote((local_ / "dfs-fuse.log").string())).output;
+  }
+  client_.reset();
+  cluster_.reset();
+}
+
+void MountedStore::remount() {
+  unmount();
+  mount();
+}
+
+void MountedStore::mount() {
+  auto spawned = ChildProcess::spawn({DFS_FUSE_BINARY, "--config", config_.string(), mountpoint_.string(), "-f"},
                                      local_ / "dfs-fuse.log");
   ASSERT_TRUE(spawned.ok()) << spawned.error().message();
   fuse_.emplace(std::move(*spawned));
@@ -52,21 +68,17 @@ void MountedStore::SetUp() {
   }
 }
 
-void MountedStore::TearDown() {
+void MountedStore::unmount() {
   if (fuse_ && fuse_->running()) {
     const auto unmounted = run_shell("fusermount3 -u " + shell_quote(mountpoint_.string()) + " 2>&1", 15);
     EXPECT_EQ(unmounted.exit_code, 0) << "fusermount3 -u: " << unmounted.output;
     auto exit_code = fuse_->wait(std::chrono::seconds(10));
     EXPECT_EQ(exit_code, std::optional<int>(0)) << "dfs-fuse did not exit cleanly after the unmount";
     if (!exit_code) fuse_->signal(SIGKILL);
-    if (is_fuse_mount(mountpoint_)) (void)run_shell("fusermount3 -uz " + shell_quote(mountpoint_.string()), 15);
   }
-  if (HasFailure()) {
-    std::cerr << "---- dfs-fuse log\n" << run_shell("cat " + shell_quote((local_ / "dfs-fuse.log").string())).output;
-  }
+  // Whatever happened, the scratch directory is removed later: never with the store under it.
+  if (is_fuse_mount(mountpoint_)) (void)run_shell("fusermount3 -uz " + shell_quote(mountpoint_.string()), 15);
   fuse_.reset();
-  client_.reset();
-  cluster_.reset();
 }
 
 CommandResult MountedStore::in_mount(const std::string& command, int timeout_seconds) const {

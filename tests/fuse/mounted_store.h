@@ -32,14 +32,21 @@ class MountedStore : public ::testing::Test {
   // More lines for dfs-fuse's dfc.yaml (spool_limit_mb, down_backoff_ms...), for a test's fixture.
   virtual std::string extra_client_yaml() const { return ""; }
 
+  // Unmounts and mounts again (a new dfs-fuse on the same cluster): nothing cached survives.
+  void remount();
+
   // `command` run by bash in the mountpoint, stderr merged into the output.
   CommandResult in_mount(const std::string& command, int timeout_seconds = 30) const;
 
  private:
+  void mount();
+  void unmount();
+
   ScratchDir local_{"dfs-fuse-test"};  // first declared, last removed: after the unmount
   std::filesystem::path mountpoint_;
   std::unique_ptr<TestCluster> cluster_;
   std::unique_ptr<client::DfsClient> client_;
+  std::filesystem::path config_;
   std::optional<ChildProcess> fuse_;
 };
 
