@@ -30,6 +30,18 @@ TEST_F(MountFailures, CloseReportsEioWhenTooFewServersAnswerAndTheOldContentStay
   EXPECT_EQ(read.output, "old\n");
 }
 
+TEST_F(MountFailures, AnIncompleteFileStillListsButReadsGiveEio) {
+  ASSERT_EQ(in_mount("head -c 100000 /dev/urandom > f").exit_code, 0);
+  cluster().kill(1);
+  cluster().kill(2);
+  auto listed = in_mount("ls -l f | cut -d' ' -f5");
+  EXPECT_EQ(listed.exit_code, 0) << listed.output;
+  EXPECT_EQ(listed.output, "100000\n");
+  auto read = in_mount("cat f > /dev/null");
+  EXPECT_NE(read.exit_code, 0);
+  EXPECT_NE(read.output.find("Input/output error"), std::string::npos) << read.output;
+}
+
 TEST_F(MountFailures, AWritePastTheSpoolCapIsEnospc) {
   auto filled = in_mount("dd if=/dev/zero of=big bs=512K count=3 status=none");
   EXPECT_NE(filled.exit_code, 0);
