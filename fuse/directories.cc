@@ -2,6 +2,11 @@
 // further request), mkdir and rmdir as directory markers and their tombstones.
 #include <sys/stat.h>
 
+#include <map>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+
 #include "fuse/attributes.h"
 #include "fuse/errno_reply.h"
 #include "fuse/mount_state.h"
@@ -16,14 +21,37 @@ int readdir(const char* kernel_path, void* buffer, fuse_fill_dir_t filler, off_t
   if (!dir) return reply_error("readdir", kernel_path, dir.error());
   auto listing = mount.client->list(*dir);
   if (!listing) return reply_error("readdir", kernel_path, listing.error());
+  // Files open here with a spool: their bytes are the spool's, and a new one has no version yet.
+  std::map<std::string, client::EntryInfo> being_written;
+  for (const auto& [name, file] : mount.open_files.in_directory(dir->str())) {
+    std::shared_lock lock(file->mutex);
+    if (!file->spool) continue;
+    client::EntryInfo entry;
+    entry.name = name;
+    entry.attributes = file->attributes;
+    entry.attributes.size = file->spool->size();
+    being_written.emplace(name, std::move(entry));
+  }
   filler(buffer, ".", nullptr, 0, static_cast<fuse_fill_dir_flags>(0));
   filler(buffer, "..", nullptr, 0, static_cast<fuse_fill_dir_flags>(0));
+  // Offset 0: the whole listing in one call; libfuse pages it out to the kernel.
+  const auto fill = [&](const client::EntryInfo& entry) {
+    const std::string child = dir->child(entry.name).str();
+    const struct stat st = stat_of(entry, child);
+    return filler(buffer, entry.name.c_str(), &st, 0, FUSE_FILL_DIR_PLUS) == 0;
+  };
   for (const auto& entry : listing->entries) {
-    const RemotePath child = dir->child(entry.name);
-    const struct stat st = stat_of(entry, child.str());
-    mount.attributes.store(child.str(), entry);
-    // Offset 0: the whole listing in one call; libfuse pages it out to the kernel.
-    if (filler(buffer, entry.name.c_str(), &st, 0, FUSE_FILL_DIR_PLUS) != 0) break;
+    mount.attributes.store(dir->child(entry.name).str(), entry);
+    auto written = being_written.find(entry.name);
+    if (written == being_written.end()) {
+      if (!fill(entry)) return 0;
+    } else {
+      if (!fill(written->second)) return 0;
+      being_written.erase(written);
+    }
+  }
+  for (const auto& [name, entry] : being_written) {
+    if (!fill(entry)) return 0;
   }
   return 0;
 }

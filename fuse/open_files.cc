@@ -1,5 +1,6 @@
 #include "fuse/open_files.h"
 
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -28,6 +29,17 @@ std::shared_ptr<OpenFile> OpenFiles::find(const std::string& path) const {
   std::lock_guard lock(mutex_);
   auto it = files_.find(path);
   return it == files_.end() ? nullptr : it->second;
+}
+
+std::vector<std::pair<std::string, std::shared_ptr<OpenFile>>> OpenFiles::in_directory(const std::string& dir) const {
+  std::vector<std::pair<std::string, std::shared_ptr<OpenFile>>> found;
+  std::lock_guard lock(mutex_);
+  for (const auto& [path, file] : files_) {
+    const auto slash = path.rfind('/');
+    const std::string_view parent = slash == std::string::npos ? std::string_view() : std::string_view(path).substr(0, slash);
+    if (parent == dir) found.emplace_back(path.substr(slash == std::string::npos ? 0 : slash + 1), file);
+  }
+  return found;
 }
 
 void OpenFiles::rename(const std::string& from, const std::string& to) {

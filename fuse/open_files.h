@@ -16,6 +16,8 @@
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "client-core/dfs_client.h"
 #include "common/protocol.h"
@@ -53,6 +55,9 @@ class OpenFiles {
   // One handle fewer; the last one drops the OpenFile (and its spool).
   void release(const std::shared_ptr<OpenFile>& file);
   std::shared_ptr<OpenFile> find(const std::string& path) const;
+  // The open files directly in directory `dir` ("" for the root), by name: readdir shows a file
+  // being written before its first commit, at the size its spool has.
+  std::vector<std::pair<std::string, std::shared_ptr<OpenFile>>> in_directory(const std::string& dir) const;
   // Follows a rename of `from` (a file, or a directory with open files below it).
   void rename(const std::string& from, const std::string& to);
 

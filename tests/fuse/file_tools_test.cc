@@ -79,5 +79,13 @@ TEST_F(FileTools, AnOpenAfterAnotherClientsWriteSeesTheNewBytes) {
   EXPECT_EQ(in_mount("cat f").output, "tiny\n");
 }
 
+TEST_F(FileTools, AFileBeingWrittenListsBeforeItsFirstClose) {
+  // exec 3>: the shell holds the file open (created, written, not yet closed) while ls runs.
+  auto listed = in_mount("exec 3> growing && printf 12345 >&3 && ls -l | grep growing | cut -d' ' -f5 && exec 3>&-"
+                         " && ls -l growing | cut -d' ' -f5");
+  ASSERT_EQ(listed.exit_code, 0) << listed.output;
+  EXPECT_EQ(listed.output, "5\n5\n");
+}
+
 }  // namespace
 }  // namespace dfs::testing
