@@ -91,7 +91,7 @@ RemotePath RemotePath::child(std::string_view name) const {
   return RemotePath(path_.empty() ? std::string(name) : path_ + "/" + std::string(name));
 }
 
-std::vector<std::string_view> RemotePath::components() const {
+std::vector<std::string_view> RemotePath::components() const& {
   std::vector<std::string_view> out;
   std::string_view rest = path_;
   while (!rest.empty()) {

@@ -37,7 +37,10 @@ class RemotePath {
   RemotePath parent() const;
   // Appends a component that already passed check_name.
   RemotePath child(std::string_view name) const;
-  std::vector<std::string_view> components() const;
+  // Views into this object: calling it on a temporary (path.parent().components()) would leave
+  // them dangling, so that does not compile.
+  std::vector<std::string_view> components() const&;
+  std::vector<std::string_view> components() const&& = delete;
 
   friend bool operator==(const RemotePath&, const RemotePath&) = default;
   friend auto operator<=>(const RemotePath&, const RemotePath&) = default;

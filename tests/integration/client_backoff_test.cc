@@ -38,7 +38,7 @@ TEST(ClientBackoff, AStoppedServerCostsOneTimeoutThenIsSkipped) {
   config.down_backoff = std::chrono::seconds(60);  // longer than the whole test: no re-probe inside it
   DfsClient client(config);
 
-  cluster.signal(1, SIGSTOP);
+  cluster.freeze(1);
   ContinueAtExit resume(cluster, 1);
   {
     // The setup really holds: the server accepts but does not answer.

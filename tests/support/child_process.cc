@@ -129,4 +129,20 @@ std::optional<int> ChildProcess::wait(std::chrono::milliseconds timeout) {
   return 128 + WTERMSIG(status);
 }
 
+bool ChildProcess::wait_stopped(std::chrono::milliseconds timeout) const {
+  if (pid_ <= 0) return false;
+  const auto deadline = Clock::now() + timeout;
+  // The kernel reports a group stop to the parent; no event fd exists for it, so check it
+  // (without reaping: WNOWAIT) every millisecond until the deadline.
+  for (;;) {
+    siginfo_t info{};
+    if (::waitid(P_PID, static_cast<id_t>(pid_), &info, WSTOPPED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid_ &&
+        info.si_code == CLD_STOPPED) {
+      return true;
+    }
+    if (Clock::now() >= deadline) return false;
+    ::poll(nullptr, 0, 1);
+  }
+}
+
 }  // namespace dfs::testing

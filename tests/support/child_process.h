@@ -30,6 +30,9 @@ class ChildProcess {
   // Reads stdout until a line containing `needle` arrives; returns that line.
   Result<std::string> wait_for_line(std::string_view needle, std::chrono::milliseconds timeout);
   void signal(int sig) const;
+  // After SIGSTOP: waits until the whole process has stopped (kill() returns before it has);
+  // false when it has not within `timeout`.
+  bool wait_stopped(std::chrono::milliseconds timeout) const;
   // Waits for the exit: the exit code, or 128 + signal number; nullopt when the deadline passed.
   std::optional<int> wait(std::chrono::milliseconds timeout);
 

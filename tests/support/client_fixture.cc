@@ -132,7 +132,8 @@ RemotePath path_with_offset(const RemotePath& dir, std::string_view stem, int x,
 std::vector<PartOnDisk> parts_on_disk(const std::filesystem::path& server_root, const std::string& user,
                                       const RemotePath& path) {
   auto folder = server_root / user;
-  for (const auto component : path.parent().components()) folder /= std::string(component);
+  const RemotePath parent = path.parent();
+  for (const auto component : parent.components()) folder /= std::string(component);
   folder = folder / ".dfs" / std::string(path.name());
   std::vector<PartOnDisk> parts;
   if (!std::filesystem::is_directory(folder)) return parts;

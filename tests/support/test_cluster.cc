@@ -102,6 +102,13 @@ void TestCluster::signal(int i, int sig) {
   p->signal(sig);
 }
 
+void TestCluster::freeze(int i) {
+  signal(i, SIGSTOP);
+  if (!servers_.at(static_cast<std::size_t>(i)).process->wait_stopped(std::chrono::seconds(10))) {
+    throw std::runtime_error(address(i).name + " did not stop within 10 s of SIGSTOP");
+  }
+}
+
 std::optional<int> TestCluster::wait_exit(int i, std::chrono::milliseconds timeout) {
   auto& p = servers_.at(static_cast<std::size_t>(i)).process;
   if (!p) return std::nullopt;

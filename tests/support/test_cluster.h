@@ -55,6 +55,9 @@ class TestCluster {
   void kill(int i) { stop(i, SIGKILL); }
   // Sends a signal without waiting (SIGSTOP, SIGCONT, or SIGINT to race it).
   void signal(int i, int sig);
+  // SIGSTOP, returning once server i has really stopped (throws after 10 s): it then accepts
+  // connections (the kernel does) but answers nothing.
+  void freeze(int i);
   // Waits for an exit started by signal(); nullopt when it has not exited in time.
   std::optional<int> wait_exit(int i, std::chrono::milliseconds timeout);
 

@@ -107,9 +107,12 @@ TEST(RemotePathAccessors, ChildAppendsOneComponent) {
 }
 
 TEST(RemotePathAccessors, ComponentsListsEachNameInOrder) {
-  EXPECT_EQ(must_parse("/a/bb/ccc/").components(), (std::vector<std::string_view>{"a", "bb", "ccc"}));
-  EXPECT_EQ(must_parse("one").components(), (std::vector<std::string_view>{"one"}));
-  EXPECT_TRUE(RemotePath().components().empty());
+  const RemotePath deep = must_parse("/a/bb/ccc/");
+  const RemotePath one = must_parse("one");
+  const RemotePath root;
+  EXPECT_EQ(deep.components(), (std::vector<std::string_view>{"a", "bb", "ccc"}));
+  EXPECT_EQ(one.components(), (std::vector<std::string_view>{"one"}));
+  EXPECT_TRUE(root.components().empty());
 }
 
 TEST(RemotePathAccessors, RebuildingFromComponentsGivesThePathBack) {
