@@ -21,20 +21,22 @@ bool worth_a_log_line(Errc code) {
   }
 }
 
+const char* shown(const char* path) { return path == nullptr ? "(a file removed while open)" : path; }
+
 }  // namespace
 
-int reply_error(std::string_view operation, std::string_view path, const Error& error) {
+int reply_error(std::string_view operation, const char* path, const Error& error) {
   if (worth_a_log_line(error.code())) {
     // One fprintf per line, so lines of concurrent operations do not interleave.
-    std::fprintf(stderr, "dfs-fuse: %.*s %.*s: %s\n", static_cast<int>(operation.size()), operation.data(),
-                 static_cast<int>(path.size()), path.data(), error.message().c_str());
+    std::fprintf(stderr, "dfs-fuse: %.*s %s: %s\n", static_cast<int>(operation.size()), operation.data(), shown(path),
+                 error.message().c_str());
   }
   return -to_errno(error.code());
 }
 
-int reply_errno(std::string_view operation, std::string_view path, int errno_value, std::string_view why) {
-  std::fprintf(stderr, "dfs-fuse: %.*s %.*s: %.*s\n", static_cast<int>(operation.size()), operation.data(),
-               static_cast<int>(path.size()), path.data(), static_cast<int>(why.size()), why.data());
+int reply_errno(std::string_view operation, const char* path, int errno_value, std::string_view why) {
+  std::fprintf(stderr, "dfs-fuse: %.*s %s: %.*s\n", static_cast<int>(operation.size()), operation.data(), shown(path),
+               static_cast<int>(why.size()), why.data());
   return -errno_value;
 }
 

@@ -10,9 +10,10 @@
 
 namespace dfs::fuse {
 
-// The negative errno libfuse expects, e.g. -EIO.
-int reply_error(std::string_view operation, std::string_view path, const Error& error);
+// The negative errno libfuse expects, e.g. -EIO. `path` is the kernel's, null for a file
+// removed while open.
+int reply_error(std::string_view operation, const char* path, const Error& error);
 // For errors decided in fuse/ itself (EPERM of link, EINVAL of RENAME_EXCHANGE): logged with why.
-int reply_errno(std::string_view operation, std::string_view path, int errno_value, std::string_view why);
+int reply_errno(std::string_view operation, const char* path, int errno_value, std::string_view why);
 
 }  // namespace dfs::fuse

@@ -23,6 +23,12 @@ namespace {
 // The unit in which the old bytes are fetched into a spool: one ranged read of every part.
 constexpr std::size_t kFetchChunk = 4 << 20;
 
+// libfuse passes no path to the operations on a descriptor once its file is unlinked.
+Result<RemotePath> open_path(const char* kernel_path) {
+  if (kernel_path == nullptr) return Error(Errc::not_found, "the file was removed while open");
+  return remote_path(kernel_path);
+}
+
 FileHandle& handle_of(const fuse_file_info* fi) { return *reinterpret_cast<FileHandle*>(fi->fh); }
 
 std::int64_t now_ns() {
@@ -75,7 +81,7 @@ Status pin_version(MountState& mount, OpenFile& file, const RemotePath& path) {
 }
 
 Status commit(MountState& mount, OpenFile& file, const RemotePath& path) {
-  if (!file.dirty) return {};
+  if (!file.dirty || file.removed) return {};
   client::WriteOptions options;
   options.mode = file.attributes.mode;
   options.uid = file.attributes.uid;
@@ -157,7 +163,7 @@ int read(const char* kernel_path, char* buffer, size_t size, off_t offset, fuse_
     return static_cast<int>(*got);
   }
   if (!file.committed) return 0;
-  auto path = remote_path(kernel_path);
+  auto path = open_path(kernel_path);
   if (!path) return reply_error("read", kernel_path, path.error());
   auto got = mount.client->read(*path, *file.committed, static_cast<std::uint64_t>(offset), std::span(buffer, size));
   if (!got) return reply_error("read", kernel_path, got.error());
@@ -170,7 +176,7 @@ int write(const char* kernel_path, const char* data, size_t size, off_t offset, 
   OpenFile& file = *handle.file;
   std::unique_lock lock(file.mutex);
   if (!file.spool) {
-    auto path = remote_path(kernel_path);
+    auto path = open_path(kernel_path);
     if (!path) return reply_error("write", kernel_path, path.error());
     if (Status loaded = load_spool(mount, file, *path, true); !loaded) return reply_error("write", kernel_path, loaded.error());
   }
@@ -182,7 +188,7 @@ int write(const char* kernel_path, const char* data, size_t size, off_t offset, 
 
 int truncate(const char* kernel_path, off_t size, fuse_file_info* fi) {
   auto& mount = mount_state();
-  auto path = remote_path(kernel_path);
+  auto path = open_path(kernel_path);
   if (!path) return reply_error("truncate", kernel_path, path.error());
   // ftruncate (and the truncate of an O_TRUNC open) changes the spool; the close commits it.
   // truncate(2) of a path is a whole change of its own and commits at once.
@@ -210,8 +216,8 @@ int flush(const char* kernel_path, fuse_file_info* fi) {
   auto& mount = mount_state();
   OpenFile& file = *handle_of(fi).file;
   std::unique_lock lock(file.mutex);
-  if (!file.dirty) return 0;
-  auto path = remote_path(kernel_path);
+  if (!file.dirty || file.removed) return 0;
+  auto path = open_path(kernel_path);
   if (!path) return reply_error("close", kernel_path, path.error());
   if (Status committed = commit(mount, file, *path); !committed) return reply_error("close", kernel_path, committed.error());
   return 0;

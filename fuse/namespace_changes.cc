@@ -62,7 +62,13 @@ int unlink(const char* kernel_path) {
   if (!path) return reply_error("unlink", kernel_path, path.error());
   Status removed = mount.client->remove(*path);
   mount.attributes.forget(path->str());
-  mount.open_files.forget_page_cache(path->str());
+  if (removed) {
+    mount.open_files.remove(path->str());
+  } else if (auto file = mount.open_files.find(path->str()); file && removed.error().code() == Errc::not_found) {
+    // Created here and not yet committed: nothing on the servers to remove.
+    mount.open_files.remove(path->str());
+    return 0;
+  }
   if (!removed) return reply_error("unlink", kernel_path, removed.error());
   return 0;
 }

@@ -56,10 +56,22 @@ void OpenFiles::rename(const std::string& from, const std::string& to) {
   }
   for (auto& file : moved) {
     file->path = to + file->path.substr(from.size());
-    files_[file->path] = std::move(file);
+    auto& slot = files_[file->path];
+    if (slot != nullptr) slot->removed = true;
+    slot = std::move(file);
   }
   page_cache_.erase(from);
   page_cache_.erase(to);
+}
+
+void OpenFiles::remove(const std::string& path) {
+  std::lock_guard lock(mutex_);
+  auto it = files_.find(path);
+  if (it != files_.end()) {
+    it->second->removed = true;
+    files_.erase(it);
+  }
+  page_cache_.erase(path);
 }
 
 bool OpenFiles::page_cache_matches(const std::string& path, const VersionId& version) const {

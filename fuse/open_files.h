@@ -8,6 +8,7 @@
 // the next flush/fsync. The spool stays until the last descriptor is released.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -36,6 +37,9 @@ struct OpenFile {
   std::optional<SpoolFile> spool;                // the bytes, once written to
   bool dirty = false;                            // spool holds bytes no committed version has
   int handles = 0;                               // under OpenFiles' lock
+  // Unlinked, or replaced by a rename, while open: its descriptors keep working on the spool,
+  // but it is never committed again (that would bring the name back).
+  std::atomic<bool> removed{false};
 };
 
 // fuse_file_info::fh points at one of these.
@@ -58,8 +62,11 @@ class OpenFiles {
   // The open files directly in directory `dir` ("" for the root), by name: readdir shows a file
   // being written before its first commit, at the size its spool has.
   std::vector<std::pair<std::string, std::shared_ptr<OpenFile>>> in_directory(const std::string& dir) const;
-  // Follows a rename of `from` (a file, or a directory with open files below it).
+  // Follows a rename of `from` (a file, or a directory with open files below it); an open file
+  // at `to` is removed.
   void rename(const std::string& from, const std::string& to);
+  // After an unlink: the open file at `path` is removed, and the name is free for a new file.
+  void remove(const std::string& path);
 
   // Close-to-open consistency: the kernel may keep its page cache for `path` when the version
   // now opened is the one it cached last (set by opens and by our own flushes).

@@ -87,5 +87,16 @@ TEST_F(FileTools, AFileBeingWrittenListsBeforeItsFirstClose) {
   EXPECT_EQ(listed.output, "5\n5\n");
 }
 
+TEST_F(FileTools, AFileRemovedWhileOpenLeavesItsNameFree) {
+  // The old descriptor's later writes and close must neither bring the name back nor touch the
+  // new file of the same name.
+  auto replaced = in_mount("exec 3> f && printf old >&3 && rm f && echo new > f && printf more >&3 && exec 3>&- && cat f");
+  ASSERT_EQ(replaced.exit_code, 0) << replaced.output;
+  EXPECT_EQ(replaced.output, "new\n");
+  auto removed = in_mount("exec 3> g && printf data >&3 && rm g && exec 3>&- && ls -A");
+  ASSERT_EQ(removed.exit_code, 0) << removed.output;
+  EXPECT_EQ(removed.output, "f\n");
+}
+
 }  // namespace
 }  // namespace dfs::testing
