@@ -1,7 +1,12 @@
 // Files through the mount with ordinary tools: cp/cmp/cat, appends and in-place overwrites
 // compared with the same edits on a local reference file, and the mount and the client library
 // reading each other's writes.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
+#include <string_view>
 
 #include "tests/fuse/mounted_store.h"
 #include "tests/support/client_fixture.h"
@@ -96,6 +101,19 @@ TEST_F(FileTools, AFileRemovedWhileOpenLeavesItsNameFree) {
   auto removed = in_mount("exec 3> g && printf data >&3 && rm g && exec 3>&- && ls -A");
   ASSERT_EQ(removed.exit_code, 0) << removed.output;
   EXPECT_EQ(removed.output, "f\n");
+}
+
+TEST_F(FileTools, MmapReadsTheFile) {
+  write_pseudo_random_file(local("blob"), 3 << 20, 5);
+  ASSERT_EQ(in_mount("cp " + local("blob").string() + " blob").exit_code, 0);
+  const std::string expected = read_local_file(local("blob"));
+  const int fd = ::open((mountpoint() / "blob").c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  void* mapped = ::mmap(nullptr, expected.size(), PROT_READ, MAP_SHARED, fd, 0);
+  ::close(fd);
+  ASSERT_NE(mapped, MAP_FAILED);
+  EXPECT_TRUE(std::string_view(static_cast<const char*>(mapped), expected.size()) == expected);
+  ::munmap(mapped, expected.size());
 }
 
 }  // namespace
