@@ -51,8 +51,12 @@ void MountedStore::remount() {
 }
 
 void MountedStore::mount() {
-  auto spawned = ChildProcess::spawn({DFS_FUSE_BINARY, "--config", config_.string(), mountpoint_.string(), "-f"},
-                                     local_ / "dfs-fuse.log");
+  std::vector<std::string> argv{DFS_FUSE_BINARY, "--config", config_.string(), mountpoint_.string(), "-f"};
+  if (const std::string options = extra_mount_options(); !options.empty()) {
+    argv.push_back("-o");
+    argv.push_back(options);
+  }
+  auto spawned = ChildProcess::spawn(argv, local_ / "dfs-fuse.log");
   ASSERT_TRUE(spawned.ok()) << spawned.error().message();
   fuse_.emplace(std::move(*spawned));
   auto line = fuse_->wait_for_line("mounted", kMountDeadline);

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "client-core/dfs_client.h"
 #include "tests/support/child_process.h"
@@ -31,6 +32,8 @@ class MountedStore : public ::testing::Test {
   TestCluster& cluster() { return *cluster_; }
   // More lines for dfs-fuse's dfc.yaml (spool_limit_mb, down_backoff_ms...), for a test's fixture.
   virtual std::string extra_client_yaml() const { return ""; }
+  // Passed as dfs-fuse -o OPTS (allow_other...), for a test's fixture.
+  virtual std::string extra_mount_options() const { return ""; }
 
   // Unmounts and mounts again (a new dfs-fuse on the same cluster): nothing cached survives.
   void remount();

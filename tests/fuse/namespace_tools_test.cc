@@ -64,6 +64,25 @@ TEST_F(NamespaceTools, ChmodAndTouchDArePersisted) {
   EXPECT_EQ(entry->attributes.mtime_ns, 1612325106LL * 1'000'000'000);
 }
 
+// A mount other users may enter (-o allow_other), as a shared machine would have it.
+class SharedMount : public MountedStore {
+ protected:
+  std::string extra_mount_options() const override { return "allow_other"; }
+};
+
+TEST_F(SharedMount, WhatAUserMakesIsTheirs) {
+  // default_permissions: the kernel checks modes and owners, so a directory a user makes must be
+  // theirs, or they could not write into it.
+  ASSERT_EQ(in_mount("mkdir shared && chmod 777 shared").exit_code, 0);
+  auto made = in_mount("setpriv --reuid=4321 --regid=4321 --clear-groups sh -c "
+                       "'mkdir shared/mine && echo x > shared/mine/f' && stat -c '%u:%g' shared/mine shared/mine/f");
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  EXPECT_EQ(made.output, "4321:4321\n4321:4321\n");
+  auto refused = in_mount("setpriv --reuid=4321 --regid=4321 --clear-groups sh -c 'echo x > f'");
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.output.find("Permission denied"), std::string::npos) << refused.output;
+}
+
 TEST_F(NamespaceTools, ExclusiveCreateFailsOnAnExistingFile) {
   // set -C: bash's > becomes open(O_CREAT | O_EXCL).
   auto created = in_mount("set -C && echo one > f && echo two > f");
