@@ -41,7 +41,9 @@ int main(int argc, char** argv) {
   app.add_option("MOUNTPOINT", mountpoint, "an existing directory to mount the store on")->required();
   app.add_flag("-f,--foreground", foreground, "stay in the foreground (logs on stderr)");
   app.add_flag("-d,--debug", debug, "libfuse's request trace on stderr (implies -f)");
-  app.add_option("-o", extra_options, "more mount options, comma-separated (allow_other, ro...)")->type_name("OPTS");
+  app.add_option("-o", extra_options, "more mount options, comma-separated (allow_other, ro...); may be repeated")
+      ->type_name("OPTS")
+      ->allow_extra_args(false);  // -o takes one word: `-o ro MOUNTPOINT` leaves MOUNTPOINT alone
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

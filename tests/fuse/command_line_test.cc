@@ -16,6 +16,13 @@ TEST(DfsFuseCommandLine, AMissingMountpointIsAUsageError) {
   EXPECT_EQ(run.output, "dfs-fuse: MOUNTPOINT is required (see 'dfs-fuse --help')\n");
 }
 
+TEST(DfsFuseCommandLine, DashOTakesOneWordSoTheMountpointFollowsIt) {
+  // Parsing gets past the mountpoint to the configuration, which is missing.
+  auto run = run_shell(kBinary + " -o ro -o allow_other /tmp --config /nonexistent.yaml 2>&1", 10);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("nonexistent.yaml"), std::string::npos) << run.output;
+}
+
 TEST(DfsFuseCommandLine, AMissingOrBrokenConfigNamesTheFile) {
   ScratchDir scratch("dfs-fuse-cli");
   auto missing = run_shell(kBinary + " --config " + shell_quote((scratch / "none.yaml").string()) + " " +
