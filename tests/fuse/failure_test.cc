@@ -2,6 +2,9 @@
 // write, with the previous content still there, and a write past the spool cap is ENOSPC.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <csignal>
+
 #include "tests/fuse/mounted_store.h"
 #include "tests/support/client_fixture.h"
 
@@ -40,6 +43,39 @@ TEST_F(MountFailures, AnIncompleteFileStillListsButReadsGiveEio) {
   auto read = in_mount("cat f > /dev/null");
   EXPECT_NE(read.exit_code, 0);
   EXPECT_NE(read.output.find("Input/output error"), std::string::npos) << read.output;
+}
+
+TEST_F(MountFailures, ReadsAreIdenticalWithAnyOneServerKilled) {
+  write_pseudo_random_file(local("ref"), 5 << 20, 3);
+  const std::string ref = local("ref").string();
+  // Written with the library: this fixture's spool cap is too small for it.
+  ASSERT_TRUE(client().put_file(local("ref"), remote("/f")).ok());
+  for (int server = 0; server < cluster().size(); ++server) {
+    cluster().kill(server);
+    remount();  // nothing of the file left in the kernel's page cache
+    auto read = in_mount("cmp f " + ref);
+    EXPECT_EQ(read.exit_code, 0) << "server " << server << " down: " << read.output;
+    cluster().start(server);
+  }
+}
+
+class StoppedServer : public MountedStore {
+ protected:
+  // A server that stops answering is given up on after 1 s, then skipped for 3 s (the default).
+  std::string extra_client_yaml() const override { return "io_timeout_ms: 1000\n"; }
+};
+
+TEST_F(StoppedServer, CostsItsTimeoutNotAHang) {
+  ASSERT_EQ(in_mount("head -c 200000 /dev/urandom > f && cp f " + local("ref").string()).exit_code, 0);
+  remount();
+  cluster().signal(0, SIGSTOP);
+  ContinueAtExit resume(cluster(), 0);
+  const auto start = std::chrono::steady_clock::now();
+  auto read = in_mount("cmp f " + local("ref").string() + " && ls -l > /dev/null", 20);
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(read.exit_code, 0) << read.output;
+  // A few io_timeouts (1 s) at most: the LIST and the first GET that met the stopped server.
+  EXPECT_LT(took, std::chrono::seconds(5));
 }
 
 TEST_F(MountFailures, AWritePastTheSpoolCapIsEnospc) {
