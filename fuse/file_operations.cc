@@ -4,6 +4,7 @@
 // that PUT's result, so `close()` reports a failed write.
 #include <fcntl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -67,7 +68,7 @@ Status truncate_to(MountState& mount, OpenFile& file, const RemotePath& path, st
 }  // namespace
 
 Status pin_version(MountState& mount, OpenFile& file, const RemotePath& path) {
-  if (file.committed || file.spool) return {};
+  if (file.spool) return {};
   auto entry = mount.client->stat(path);  // not the cache: close-to-open consistency
   if (!entry) return entry.error();
   if (entry->is_dir()) return Error(Errc::is_directory, "is a directory");
@@ -76,6 +77,7 @@ Status pin_version(MountState& mount, OpenFile& file, const RemotePath& path) {
   }
   mount.attributes.store(path.str(), *entry);
   file.attributes = entry->attributes;
+  if (!file.committed || file.committed->version != entry->version) file.same_bytes.clear();
   file.committed = std::move(*entry);
   return {};
 }
@@ -93,6 +95,7 @@ Status commit(MountState& mount, OpenFile& file, const RemotePath& path) {
   file.dirty = false;
   file.explicit_mtime = false;
   file.attributes = written->attributes;
+  file.same_bytes.clear();
   mount.attributes.store(path.str(), *written);
   // What the kernel cached while writing is this version's bytes.
   mount.open_files.remember_page_cache(path.str(), written->version);
@@ -104,8 +107,8 @@ int open(const char* kernel_path, fuse_file_info* fi) {
   auto& mount = mount_state();
   auto path = remote_path(kernel_path);
   if (!path) return reply_error("open", kernel_path, path.error());
-  bool fresh = false;
-  auto file = mount.open_files.acquire(path->str(), fresh);
+  auto file = mount.open_files.acquire(path->str());
+  std::optional<client::EntryInfo> pinned;
   Status opened;
   {
     std::unique_lock lock(file->mutex);
@@ -119,6 +122,7 @@ int open(const char* kernel_path, fuse_file_info* fi) {
       } else {
         fi->keep_cache = mount.open_files.page_cache_matches(path->str(), file->committed->version) ? 1 : 0;
         mount.open_files.remember_page_cache(path->str(), file->committed->version);
+        pinned = file->committed;
       }
     }
   }
@@ -126,7 +130,8 @@ int open(const char* kernel_path, fuse_file_info* fi) {
     mount.open_files.release(file);
     return reply_error("open", kernel_path, opened.error());
   }
-  fi->fh = reinterpret_cast<std::uint64_t>(new FileHandle{std::move(file), (fi->flags & O_APPEND) != 0});
+  fi->fh = reinterpret_cast<std::uint64_t>(
+      new FileHandle{std::move(file), (fi->flags & O_APPEND) != 0, std::move(pinned)});
   return 0;
 }
 
@@ -134,8 +139,7 @@ int create(const char* kernel_path, mode_t mode, fuse_file_info* fi) {
   auto& mount = mount_state();
   auto path = remote_path(kernel_path);
   if (!path) return reply_error("create", kernel_path, path.error());
-  bool fresh = false;
-  auto file = mount.open_files.acquire(path->str(), fresh);
+  auto file = mount.open_files.acquire(path->str());
   Status created;
   {
     std::unique_lock lock(file->mutex);
@@ -149,23 +153,27 @@ int create(const char* kernel_path, mode_t mode, fuse_file_info* fi) {
     return reply_error("create", kernel_path, created.error());
   }
   mount.attributes.forget(path->str());
-  fi->fh = reinterpret_cast<std::uint64_t>(new FileHandle{std::move(file), (fi->flags & O_APPEND) != 0});
+  fi->fh = reinterpret_cast<std::uint64_t>(new FileHandle{std::move(file), (fi->flags & O_APPEND) != 0, {}});
   return 0;
 }
 
 int read(const char* kernel_path, char* buffer, size_t size, off_t offset, fuse_file_info* fi) {
   auto& mount = mount_state();
-  OpenFile& file = *handle_of(fi).file;
+  const FileHandle& handle = handle_of(fi);
+  OpenFile& file = *handle.file;
   std::shared_lock lock(file.mutex);
   if (file.spool) {
     auto got = file.spool->read(static_cast<std::uint64_t>(offset), buffer, size);
     if (!got) return reply_error("read", kernel_path, got.error());
     return static_cast<int>(*got);
   }
-  if (!file.committed) return 0;
+  if (!handle.pinned) return 0;
   auto path = open_path(kernel_path);
   if (!path) return reply_error("read", kernel_path, path.error());
-  auto got = mount.client->read(*path, *file.committed, static_cast<std::uint64_t>(offset), std::span(buffer, size));
+  const bool metadata_changed_here = file.committed && std::ranges::find(file.same_bytes, handle.pinned->version) !=
+                                                          file.same_bytes.end();
+  const client::EntryInfo& version = metadata_changed_here ? *file.committed : *handle.pinned;
+  auto got = mount.client->read(*path, version, static_cast<std::uint64_t>(offset), std::span(buffer, size));
   if (!got) return reply_error("read", kernel_path, got.error());
   return static_cast<int>(*got);
 }
@@ -193,13 +201,7 @@ int truncate(const char* kernel_path, off_t size, fuse_file_info* fi) {
   // ftruncate (and the truncate of an O_TRUNC open) changes the spool; the close commits it.
   // truncate(2) of a path is a whole change of its own and commits at once.
   const bool by_descriptor = fi != nullptr && fi->fh != 0;
-  std::shared_ptr<OpenFile> file;
-  bool fresh = false;
-  if (by_descriptor) {
-    file = handle_of(fi).file;
-  } else {
-    file = mount.open_files.acquire(path->str(), fresh);
-  }
+  std::shared_ptr<OpenFile> file = by_descriptor ? handle_of(fi).file : mount.open_files.acquire(path->str());
   Status done;
   {
     std::unique_lock lock(file->mutex);

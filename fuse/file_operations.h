@@ -10,7 +10,8 @@
 namespace dfs::fuse {
 
 // With `file.mutex` held exclusively:
-// Gives a just-acquired OpenFile the newest committed version of `path` (is_directory,
+// Unless the file has a spool (this mount is writing it: the spool is newest), asks the servers
+// for the newest committed version of `path` and keeps it as `file.committed` (is_directory,
 // incomplete and not_found refuse the open).
 Status pin_version(MountState& mount, OpenFile& file, const RemotePath& path);
 // PUTs a dirty spool as the new version of `path`; a no-op when clean.

@@ -41,7 +41,10 @@ int change_attributes(const char* operation, const char* kernel_path, const clie
   mount.attributes.store(path->str(), *changed);
   if (file) {
     std::unique_lock lock(file->mutex);
-    if (!file->spool) file->committed = *changed;
+    if (!file->spool && file->committed) {
+      file->same_bytes.push_back(file->committed->version);
+      file->committed = *changed;
+    }
   }
   return 0;
 }

@@ -6,11 +6,10 @@
 
 namespace dfs::fuse {
 
-std::shared_ptr<OpenFile> OpenFiles::acquire(const std::string& path, bool& fresh) {
+std::shared_ptr<OpenFile> OpenFiles::acquire(const std::string& path) {
   std::lock_guard lock(mutex_);
   auto& slot = files_[path];
-  fresh = slot == nullptr;
-  if (fresh) {
+  if (slot == nullptr) {
     slot = std::make_shared<OpenFile>();
     slot->path = path;
   }

@@ -1,8 +1,8 @@
 // The files the kernel has open, one OpenFile per path however many descriptors share it, so
 // every descriptor and getattr see the same bytes while a write is under way.
 //
-// An open file reads the version it was opened at (pinned: ranged GETs of exactly that version)
-// until it is written; the first write, truncate or O_TRUNC moves it to a SpoolFile (fetched
+// Each descriptor reads the version it was opened at (pinned: ranged GETs of exactly that
+// version) until the file is written; the first write, truncate or O_TRUNC moves it to a SpoolFile (fetched
 // whole first when the old bytes are needed). flush (every close) PUTs a dirty spool as a new
 // version and clears dirty only when that commit succeeded, so a failed close can be retried by
 // the next flush/fsync. The spool stays until the last descriptor is released.
@@ -31,7 +31,11 @@ struct OpenFile {
   // Readers of a clean file share it; writes, loading the spool and flush take it exclusively.
   std::shared_mutex mutex;
   std::string path;  // RemotePath::str() of where it is now (rename moves it); under OpenFiles' lock
-  std::optional<client::EntryInfo> committed;  // the version opened or last flushed; none for a new file
+  std::optional<client::EntryInfo> committed;  // the newest version seen (open, flush); none for a new file
+  // Older versions with the same bytes as `committed` (replaced by this mount's chmod, chown or
+  // utimens). Committing a version removes the older ones from the servers, so a descriptor
+  // pinned to one of these reads `committed` instead.
+  std::vector<VersionId> same_bytes;
   protocol::EntryAttributes attributes;          // mode, owner and mtime the next PUT writes
   bool explicit_mtime = false;                   // utimens while dirty: keep that mtime on flush
   std::optional<SpoolFile> spool;                // the bytes, once written to
@@ -46,6 +50,9 @@ struct OpenFile {
 struct FileHandle {
   std::shared_ptr<OpenFile> file;
   bool append = false;  // O_APPEND: every write goes to the end, whatever offset the kernel sends
+  // The version this descriptor reads while the file has no spool: the newest at its open, so
+  // a later open elsewhere never switches it to other bytes half-way (close-to-open).
+  std::optional<client::EntryInfo> pinned;
 };
 
 class OpenFiles {
@@ -53,9 +60,8 @@ class OpenFiles {
   OpenFiles(std::filesystem::path spool_dir, std::uint64_t spool_limit_bytes)
       : spool_dir_(std::move(spool_dir)), budget_(spool_limit_bytes) {}
 
-  // The OpenFile of `path`, made when nobody has it open; counts one more handle. `fresh` says
-  // whether it was just made (and so still needs its version).
-  std::shared_ptr<OpenFile> acquire(const std::string& path, bool& fresh);
+  // The OpenFile of `path`, made when nobody has it open; counts one more handle.
+  std::shared_ptr<OpenFile> acquire(const std::string& path);
   // One handle fewer; the last one drops the OpenFile (and its spool).
   void release(const std::shared_ptr<OpenFile>& file);
   std::shared_ptr<OpenFile> find(const std::string& path) const;

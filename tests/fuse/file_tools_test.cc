@@ -116,5 +116,18 @@ TEST_F(FileTools, MmapReadsTheFile) {
   ::munmap(mapped, expected.size());
 }
 
+TEST_F(FileTools, AnOpenDescriptorKeepsReadingAcrossChmodAndOtherWriters) {
+  write_pseudo_random_file(local("ref"), 3 << 20, 9);
+  ASSERT_TRUE(client().put_file(local("ref"), remote("/f")).ok());
+  // fd 3 reads the first MiB, then the file's mode changes (a new version with the same bytes,
+  // which removes the old one from the servers), then fd 3 reads on; meanwhile a second open sees
+  // another client's new bytes.
+  auto read = in_mount("exec 3< f && head -c 1048576 <&3 > first && chmod 600 f && cat <&3 > rest && "
+                       "cat first rest | cmp - " + local("ref").string() + " && exec 3<&-");
+  EXPECT_EQ(read.exit_code, 0) << read.output;
+  ASSERT_TRUE(put_bytes(client(), remote("/f"), "replaced\n").ok());
+  EXPECT_EQ(in_mount("exec 3< f && cat f && exec 3<&-").output, "replaced\n");
+}
+
 }  // namespace
 }  // namespace dfs::testing
