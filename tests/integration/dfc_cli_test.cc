@@ -9,6 +9,7 @@
 #include <regex>
 #include <sstream>
 
+#include "tests/support/client_fixture.h"
 #include "tests/support/dfc_process.h"
 #include "tests/support/test_cluster.h"
 
@@ -23,19 +24,6 @@ std::string random_text(std::size_t size, unsigned seed) {
   std::string bytes(size, '\0');
   for (auto& c : bytes) c = static_cast<char>(gen());
   return bytes;
-}
-
-void write_local(const fs::path& file, std::string_view bytes) {
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  ASSERT_TRUE(out.good()) << file;
-}
-
-std::string read_local(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 // A cluster, a dfc.yaml for it and a working directory for dfc's local files.
@@ -82,15 +70,15 @@ class DfcCli : public ::testing::Test {
 
 TEST_F(DfcCli, PutThenGetRoundTripsTheBytesAndPrintNothing) {
   const std::string data = random_text(3 * 1024 * 1024 + 7, 1);
-  write_local(work_ / "big.bin", data);
+  write_local_file(work_ / "big.bin", data);
   quietly({"put", "big.bin", "/docs/big.bin"});  // parents are made; no progress bar off a terminal
   quietly({"get", "/docs/big.bin", "copy.bin"});
-  EXPECT_TRUE(read_local(work_ / "copy.bin") == data) << "the copy differs from the original";
+  EXPECT_TRUE(read_local_file(work_ / "copy.bin") == data) << "the copy differs from the original";
 }
 
 TEST_F(DfcCli, PutGoesToTheRootOrIntoADirectoryUnderTheLocalName) {
   fs::create_directories(work_ / "src");
-  write_local(work_ / "src" / "a.txt", "hello");
+  write_local_file(work_ / "src" / "a.txt", "hello");
   quietly({"put", "src/a.txt"});
   quietly({"mkdir", "/d"});
   quietly({"put", "src/a.txt", "/d"});
@@ -102,13 +90,13 @@ TEST_F(DfcCli, PutGoesToTheRootOrIntoADirectoryUnderTheLocalName) {
 }
 
 TEST_F(DfcCli, GetWritesHereOrIntoALocalDirectoryUnderTheRemoteName) {
-  write_local(work_ / "a.txt", "hello");
+  write_local_file(work_ / "a.txt", "hello");
   quietly({"put", "a.txt", "/docs/b.txt"});
   quietly({"get", "/docs/b.txt"});
-  EXPECT_EQ(read_local(work_ / "b.txt"), "hello");
+  EXPECT_EQ(read_local_file(work_ / "b.txt"), "hello");
   fs::create_directories(work_ / "out");
   quietly({"get", "docs/b.txt", "out"});
-  EXPECT_EQ(read_local(work_ / "out" / "b.txt"), "hello");
+  EXPECT_EQ(read_local_file(work_ / "out" / "b.txt"), "hello");
 }
 
 TEST_F(DfcCli, GetOfAMissingFileExits3AndCreatesNoLocalFile) {
@@ -118,7 +106,7 @@ TEST_F(DfcCli, GetOfAMissingFileExits3AndCreatesNoLocalFile) {
 }
 
 TEST_F(DfcCli, LsShowsDirectoriesWithASlashAndOneFileByItsPath) {
-  write_local(work_ / "a.txt", "12345");
+  write_local_file(work_ / "a.txt", "12345");
   quietly({"put", "a.txt"});
   quietly({"mkdir", "-p", "/d/e"});
   EXPECT_EQ(ls({}), "a.txt\nd/\n");
@@ -129,7 +117,7 @@ TEST_F(DfcCli, LsShowsDirectoriesWithASlashAndOneFileByItsPath) {
 }
 
 TEST_F(DfcCli, LsLongShowsModeSizeTimeAndName) {
-  write_local(work_ / "a.txt", "12345");
+  write_local_file(work_ / "a.txt", "12345");
   fs::permissions(work_ / "a.txt", fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
   quietly({"put", "a.txt"});
   quietly({"mkdir", "/d"});
@@ -142,7 +130,7 @@ TEST_F(DfcCli, LsLongShowsModeSizeTimeAndName) {
 
 TEST_F(DfcCli, LsMarksFilesThatCannotBeRebuiltAndWarnsOncePerDownServer) {
   const std::string data = random_text(4000, 2);
-  write_local(work_ / "a.txt", data);
+  write_local_file(work_ / "a.txt", data);
   quietly({"put", "a.txt"});
   // Two neighbours in the placement ring share a part: with both down, that part is nowhere.
   cluster_.stop(0);
@@ -157,7 +145,7 @@ TEST_F(DfcCli, LsMarksFilesThatCannotBeRebuiltAndWarnsOncePerDownServer) {
   EXPECT_NE(r.err.find("dfs2"), std::string::npos) << r.err;
 
   fails({"get", "/a.txt"}, 3);  // onto the local a.txt, which must stay as it was
-  EXPECT_TRUE(read_local(work_ / "a.txt") == data);
+  EXPECT_TRUE(read_local_file(work_ / "a.txt") == data);
   EXPECT_EQ(std::distance(fs::directory_iterator(work_), fs::directory_iterator()), 1) << "no temp file left";
   const auto info = dfc({"info", "/a.txt"});
   EXPECT_EQ(info.exit_code, 3) << info.err;
@@ -167,7 +155,7 @@ TEST_F(DfcCli, LsMarksFilesThatCannotBeRebuiltAndWarnsOncePerDownServer) {
 }
 
 TEST_F(DfcCli, InfoShowsWhichServerHoldsWhichPart) {
-  write_local(work_ / "a.txt", random_text(1000, 3));
+  write_local_file(work_ / "a.txt", random_text(1000, 3));
   quietly({"put", "a.txt"});
   const auto r = dfc({"info", "/a.txt"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -188,7 +176,7 @@ TEST_F(DfcCli, InfoShowsWhichServerHoldsWhichPart) {
 }
 
 TEST_F(DfcCli, RmMvMkdirRmdirDoWhatTheySayAndFailWithOneLine) {
-  write_local(work_ / "a.txt", "a");
+  write_local_file(work_ / "a.txt", "a");
   quietly({"put", "a.txt"});
   quietly({"put", "a.txt", "/c.txt"});
   quietly({"mv", "/a.txt", "/b.txt"});
@@ -247,17 +235,17 @@ TEST_F(DfcCli, EveryCommandHasHelp) {
 TEST_F(DfcCli, TheClassicConfigFormatWorks) {
   const fs::path classic = cluster_.scratch() / "dfc.conf";
   write_dfc_conf(cluster_, cluster_.credentials(), classic);
-  write_local(work_ / "a.txt", "classic");
+  write_local_file(work_ / "a.txt", "classic");
   auto r = run_dfc({"--config", classic.string(), "put", "a.txt", "/b.txt"}, work_);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = run_dfc({"--config", classic.string(), "get", "/b.txt"}, work_);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(read_local(work_ / "b.txt"), "classic");
+  EXPECT_EQ(read_local_file(work_ / "b.txt"), "classic");
 }
 
 TEST_F(DfcCli, ABadConfigExits2AndNamesTheLine) {
   const fs::path bad = cluster_.scratch() / "bad.yaml";
-  write_local(bad,
+  write_local_file(bad,
               "user: tester\n"
               "password: x\n"
               "min_copies: seven\n"

@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "common/unique_fd.h"
+#include "tests/support/client_fixture.h"
 #include "tests/support/dfc_process.h"
 #include "tests/support/test_cluster.h"
 
@@ -30,19 +31,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::string_view kMenuTitle = "dfs menu";
 constexpr std::string_view kPrompt = "dfc> ";
-
-void write_local(const fs::path& file, std::string_view bytes) {
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  ASSERT_TRUE(out.good()) << file;
-}
-
-std::string read_local(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::size_t count(std::string_view text, std::string_view needle) {
   std::size_t n = 0;
@@ -138,7 +126,7 @@ class DfcMenu : public ::testing::Test {
   DfcMenu() {
     fs::create_directories(work_ / "src");
     write_dfc_yaml(cluster_, cluster_.credentials(), config_);
-    write_local(work_ / "src" / "hello.txt", data_);
+    write_local_file(work_ / "src" / "hello.txt", data_);
   }
 
   DfcResult menu(std::string_view input) { return run_dfc({"--config", config_.string()}, work_, input); }
@@ -156,7 +144,7 @@ TEST_F(DfcMenu, PutListGetExitThroughStdin) {
   const auto r = menu("PUT src/hello.txt\nLIST\nGET hello.txt\nEXIT\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
-  EXPECT_TRUE(read_local(work_ / "hello.txt") == data_) << "GET did not bring back the bytes PUT stored";
+  EXPECT_TRUE(read_local_file(work_ / "hello.txt") == data_) << "GET did not bring back the bytes PUT stored";
   // The menu before each of the four commands.
   EXPECT_EQ(count(r.out, kMenuTitle), 4u) << r.out;
   EXPECT_EQ(count(r.out, kPrompt), 4u) << r.out;
@@ -170,7 +158,7 @@ TEST_F(DfcMenu, AsksForTheFileNameWhenTheLineHasNoneAndIgnoresCase) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(count(r.out, "File name: "), 2u) << r.out;
   EXPECT_NE(r.out.find(std::string(kPrompt) + "hello.txt\n"), std::string::npos) << r.out;  // LIST's answer
-  EXPECT_TRUE(read_local(work_ / "hello.txt") == data_);
+  EXPECT_TRUE(read_local_file(work_ / "hello.txt") == data_);
 }
 
 TEST_F(DfcMenu, AFailedCommandPrintsOneLineAndTheMenuGoesOnUntilTheEndOfInput) {
@@ -213,7 +201,7 @@ TEST_F(DfcMenu, ThroughATerminalTheMenuComesBackAfterEveryCommand) {
 
   session.send("EXIT");
   EXPECT_EQ(session.wait(std::chrono::seconds(20)), std::optional<int>(0));
-  EXPECT_TRUE(read_local(work_ / "hello.txt") == data_);
+  EXPECT_TRUE(read_local_file(work_ / "hello.txt") == data_);
 }
 
 }  // namespace
