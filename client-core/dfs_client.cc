@@ -251,6 +251,34 @@ Result<PathInfo> DfsClient::info(const RemotePath& path) {
   return info;
 }
 
+Result<ClusterSpace> DfsClient::space() {
+  const auto n = static_cast<std::size_t>(impl_->pool.size());
+  std::vector<Result<ListPage>> pages(n, Error(Errc::io_error, "not asked"));
+  run_in_parallel(n, [&](std::size_t s) {
+    // Every LIST answer carries the data disk's space; one entry keeps it small.
+    pages[s] = impl_->pool.with_connection<ListPage>(static_cast<int>(s), [&](ServerConnection& c) {
+      return c.list(RemotePath(), ListOptions{std::nullopt, std::nullopt, 1});
+    });
+  });
+  ClusterSpace space;
+  std::vector<Error> failures;
+  for (auto& page : pages) {
+    if (!page) {
+      failures.push_back(page.error());
+      continue;
+    }
+    space.free_bytes += page->free_bytes / 2;
+    space.total_bytes += page->total_bytes / 2;
+    ++space.servers_answered;
+  }
+  if (space.servers_answered == 0) {
+    std::string text;
+    for (const auto& e : failures) text += (text.empty() ? "" : "; ") + e.message();
+    return Error(telling_code(failures), "no server of the cluster answered: " + text);
+  }
+  return space;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Bytes
 

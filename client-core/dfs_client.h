@@ -107,6 +107,14 @@ struct AttributeChange {
 
 enum class RenameMode { replace, no_replace };
 
+// Room in the cluster for a user's files: the servers' data disks added up and halved, since
+// every byte is stored twice. Only servers that answered count.
+struct ClusterSpace {
+  std::uint64_t free_bytes = 0;
+  std::uint64_t total_bytes = 0;
+  int servers_answered = 0;
+};
+
 class DfsClient {
  public:
   explicit DfsClient(ClientConfig config);
@@ -154,6 +162,8 @@ class DfsClient {
   Result<std::string> readlink(const RemotePath& link);
   // Which server holds which part of which version, committed or staged.
   Result<PathInfo> info(const RemotePath& path);
+  // statfs for the mount, df-style figures for dfc. Fails only when no server answers.
+  Result<ClusterSpace> space();
 
  private:
   struct Impl;

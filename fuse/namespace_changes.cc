@@ -149,17 +149,18 @@ int utimens(const char* kernel_path, const struct timespec times[2], fuse_file_i
   return change_attributes("utimens", kernel_path, change);
 }
 
-int statfs(const char* /*kernel_path*/, struct statvfs* st) {
-  // DfsClient has no call for the servers' free space yet: these are fixed, plausible totals
-  // (1 PiB, all free) so that df and tools checking for room work; see docs/architecture.md.
+int statfs(const char* kernel_path, struct statvfs* st) {
+  // The servers' data disks, halved (every byte is stored twice); see DfsClient::space.
+  auto space = mount_state().client->space();
+  if (!space) return reply_error("statfs", kernel_path, space.error());
   std::memset(st, 0, sizeof *st);
   constexpr unsigned long kBlock = 4096;
-  constexpr fsblkcnt_t kBlocks = (1ULL << 50) / kBlock;
   st->f_bsize = 1 << 20;
   st->f_frsize = kBlock;
-  st->f_blocks = kBlocks;
-  st->f_bfree = kBlocks;
-  st->f_bavail = kBlocks;
+  st->f_blocks = space->total_bytes / kBlock;
+  st->f_bfree = space->free_bytes / kBlock;
+  st->f_bavail = space->free_bytes / kBlock;
+  // dfs has no inode table to run out of; report plenty so tools checking for room go on.
   st->f_files = 1ULL << 32;
   st->f_ffree = 1ULL << 32;
   st->f_favail = 1ULL << 32;
