@@ -22,8 +22,6 @@ struct MergedAnswers {
   std::vector<Error> unreachable;
 };
 
-// Wall-clock nanoseconds, for the mtime of entries the client makes.
-std::int64_t now_ns();
 // pwrite of all of `bytes` at `offset`; `what` names the file in the error.
 Status write_all_at(int fd, std::uint64_t offset, std::string_view bytes, const std::string& what);
 

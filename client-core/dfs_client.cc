@@ -15,6 +15,7 @@
 #include "client-core/client_state.h"
 #include "client-core/parallel.h"
 #include "common/unique_fd.h"
+#include "common/wall_time.h"
 
 namespace dfs::client {
 namespace {
@@ -49,11 +50,6 @@ mode_t current_umask() {
 }
 
 }  // namespace
-
-std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Status write_all_at(int fd, std::uint64_t offset, std::string_view bytes, const std::string& what) {
   while (!bytes.empty()) {
@@ -168,7 +164,7 @@ Result<EntryInfo> DfsClient::Impl::write_marker(const RemotePath& path, protocol
   attributes.kind = kind;
   attributes.size = 0;
   attributes.mode = mode;
-  attributes.mtime_ns = now_ns();
+  attributes.mtime_ns = wall_clock_ns();
   return write_version(path, attributes, ByteSource::from_memory({}));
 }
 
@@ -303,7 +299,7 @@ Result<EntryInfo> DfsClient::put(const RemotePath& path, const ByteSource& data,
   attributes.mode = options.mode;
   attributes.uid = options.uid;
   attributes.gid = options.gid;
-  attributes.mtime_ns = options.mtime_ns.value_or(now_ns());
+  attributes.mtime_ns = options.mtime_ns.value_or(wall_clock_ns());
   return impl_->write_version(path, attributes, data, options.progress);
 }
 
@@ -318,7 +314,7 @@ Result<EntryInfo> DfsClient::put_file(const std::filesystem::path& local, const 
   options.uid = st.st_uid;
   options.gid = st.st_gid;
   if (!options.mtime_ns) {
-    options.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+    options.mtime_ns = ns_of(st.st_mtim);
   }
   ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
   return put(path, ByteSource::from_fd(fd.get(), static_cast<std::uint64_t>(st.st_size)), options);

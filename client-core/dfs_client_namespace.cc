@@ -9,6 +9,7 @@
 #include "client-core/client_state.h"
 #include "client-core/dfs_client.h"
 #include "common/unique_fd.h"
+#include "common/wall_time.h"
 
 namespace dfs::client {
 namespace {
@@ -178,7 +179,7 @@ Status DfsClient::symlink(const RemotePath& link, std::string_view target) {
   attributes.kind = protocol::EntryKind::symlink;
   attributes.size = target.size();
   attributes.mode = 0777;
-  attributes.mtime_ns = now_ns();
+  attributes.mtime_ns = wall_clock_ns();
   auto written = impl_->write_version(link, attributes, ByteSource::from_memory(target));
   if (!written) return written.error();
   return {};

@@ -1,4 +1,5 @@
 #include "common/version_id.h"
+#include "common/wall_time.h"
 
 #include <chrono>
 #include <cstdio>
@@ -40,10 +41,7 @@ std::string VersionId::to_string() const {
 }
 
 VersionId HybridClock::next() {
-  const auto now = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
+  const auto now = static_cast<std::uint64_t>(wall_clock_ns());
   std::lock_guard lock(mutex_);
   last_ns_ = now > last_ns_ ? now : last_ns_ + 1;
   return VersionId{last_ns_, writer_};

@@ -7,6 +7,7 @@
 #include "common/checksum.h"
 #include "fuse/errno_reply.h"
 #include "fuse/operations.h"
+#include "common/wall_time.h"
 
 namespace dfs::fuse {
 
@@ -21,10 +22,6 @@ mode_t type_bits(protocol::EntryKind kind) {
     case protocol::EntryKind::symlink: return S_IFLNK;
     default: return S_IFREG;
   }
-}
-
-timespec timespec_of(std::int64_t ns) {
-  return timespec{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
 }
 
 }  // namespace

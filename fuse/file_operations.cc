@@ -16,6 +16,7 @@
 #include "fuse/errno_reply.h"
 #include "fuse/file_operations.h"
 #include "fuse/operations.h"
+#include "common/wall_time.h"
 
 namespace dfs::fuse {
 
@@ -31,11 +32,6 @@ Result<RemotePath> open_path(const char* kernel_path) {
 }
 
 FileHandle& handle_of(const fuse_file_info* fi) { return *reinterpret_cast<FileHandle*>(fi->fh); }
-
-std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Moves `file` to a spool: with the committed bytes when `keep_bytes`, else empty.
 Status load_spool(MountState& mount, OpenFile& file, const RemotePath& path, bool keep_bytes) {
@@ -145,7 +141,7 @@ int create(const char* kernel_path, mode_t mode, fuse_file_info* fi) {
     std::unique_lock lock(file->mutex);
     const fuse_context* caller = fuse_get_context();
     file->attributes = protocol::EntryAttributes{protocol::EntryKind::file, 0, mode & 07777, caller->uid, caller->gid,
-                                                 now_ns()};
+                                                 wall_clock_ns()};
     created = truncate_to(mount, *file, *path, 0);
   }
   if (!created) {

@@ -12,6 +12,7 @@
 #include "fuse/file_operations.h"
 #include "fuse/mount_state.h"
 #include "fuse/operations.h"
+#include "common/wall_time.h"
 
 namespace dfs::fuse {
 
@@ -49,12 +50,10 @@ int change_attributes(const char* operation, const char* kernel_path, const clie
   return 0;
 }
 
-std::int64_t ns_of(const timespec& time) {
-  if (time.tv_nsec == UTIME_NOW) {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  }
-  return static_cast<std::int64_t>(time.tv_sec) * 1'000'000'000 + time.tv_nsec;
+// A time utimensat(2) asked for, UTIME_NOW included.
+std::int64_t requested_ns(const timespec& time) {
+  if (time.tv_nsec == UTIME_NOW) return wall_clock_ns();
+  return dfs::ns_of(time);
 }
 
 }  // namespace
@@ -145,7 +144,7 @@ int utimens(const char* kernel_path, const struct timespec times[2], fuse_file_i
   const timespec& mtime = times == nullptr ? now : times[1];
   if (mtime.tv_nsec == UTIME_OMIT) return 0;
   client::AttributeChange change;
-  change.mtime_ns = ns_of(mtime);
+  change.mtime_ns = requested_ns(mtime);
   return change_attributes("utimens", kernel_path, change);
 }
 

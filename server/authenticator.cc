@@ -1,4 +1,5 @@
 #include "server/authenticator.h"
+#include "common/wall_time.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -45,7 +46,7 @@ Authenticator::Authenticator(std::filesystem::path file) : file_(std::move(file)
 Status Authenticator::reload_if_changed() {
   struct stat st {};
   if (::stat(file_.c_str(), &st) != 0) return Error::from_errno(errno, "users file " + file_.string());
-  const Stamp now{st.st_ino, st.st_size, st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec};
+  const Stamp now{st.st_ino, st.st_size, ns_of(st.st_mtim)};
   std::lock_guard lock(mutex_);
   if (now == stamp_) return {};
   auto users = UsersFile::load(file_);
