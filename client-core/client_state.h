@@ -31,6 +31,11 @@ struct DfsClient::Impl {
   // LIST `dir` (only `name` when given) on every server at once, all pages; merged. Fails only
   // when no server answered (with the most telling error).
   Result<MergedAnswers> ask_all(const RemotePath& dir, const std::optional<std::string>& name);
+  // LIST `dir` on every server at once; per server its answer (every page of it when
+  // `all_pages`, records joined) or why it gave none.
+  std::vector<Result<ListPage>> list_everywhere(const RemotePath& dir, const ListOptions& first, bool all_pages);
+  // The error for "no server answered": wrong credentials as they are, else every server's reason.
+  static Error none_answered(const std::vector<Error>& errors);
   // A new version number, newer than anything this client has seen of the entry.
   VersionId next_version() { return clock.next(); }
   // Writes `data` as `path`, retrying once with a newer version when a newer one was committed

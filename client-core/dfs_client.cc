@@ -32,13 +32,6 @@ std::uint32_t random_writer_id() {
   return device();
 }
 
-Errc telling_code(const std::vector<Error>& errors) {
-  for (const auto& e : errors) {
-    if (e.code() == Errc::unauthorized) return Errc::unauthorized;
-  }
-  return errors.front().code();
-}
-
 // The process's umask, read without changing it (umask() would race with other threads).
 mode_t current_umask() {
   std::ifstream status("/proc/self/status");
@@ -104,48 +97,60 @@ DfsClient::Impl::Impl(ClientConfig c)
       writer(pool, config.min_copies),
       reader(pool) {}
 
-Result<MergedAnswers> DfsClient::Impl::ask_all(const RemotePath& dir, const std::optional<std::string>& name) {
+std::vector<Result<ListPage>> DfsClient::Impl::list_everywhere(const RemotePath& dir, const ListOptions& first,
+                                                               bool all_pages) {
   const auto n = static_cast<std::size_t>(pool.size());
-  std::vector<std::vector<protocol::ListRecord>> answers(n);
-  std::vector<std::optional<Error>> errors(n);
+  std::vector<Result<ListPage>> answers(n, Error(Errc::io_error, "not asked"));
   run_in_parallel(n, [&](std::size_t s) {
-    ListOptions options{name, std::nullopt, kListPageEntries};
+    const int server = static_cast<int>(s);
+    ListOptions options = first;
+    ListPage whole;
     for (int page_count = 0;; ++page_count) {
       if (page_count == kMaxListPages) {
-        errors[s] = Error(Errc::io_error, "server " + pool.address(static_cast<int>(s)).display() +
-                                              " kept answering LIST " + dir.display() + " with more pages");
+        answers[s] = Error(Errc::io_error, "server " + pool.address(server).display() + " kept answering LIST " +
+                                               dir.display() + " with more pages");
         return;
       }
-      auto page = pool.with_connection<ListPage>(static_cast<int>(s), [&](ServerConnection& c) { return c.list(dir, options); });
+      auto page = pool.with_connection<ListPage>(server, [&](ServerConnection& c) { return c.list(dir, options); });
       if (!page) {
-        errors[s] = page.error();
+        answers[s] = page.error();
         return;
       }
-      auto& records = answers[s];
-      records.insert(records.end(), std::make_move_iterator(page->records.begin()),
-                     std::make_move_iterator(page->records.end()));
-      if (!page->next || (options.after && *page->next <= *options.after)) return;
+      if (page_count == 0) {
+        whole.free_bytes = page->free_bytes;
+        whole.total_bytes = page->total_bytes;
+      }
+      whole.records.insert(whole.records.end(), std::make_move_iterator(page->records.begin()),
+                           std::make_move_iterator(page->records.end()));
+      if (!all_pages || !page->next || (options.after && *page->next <= *options.after)) break;
       options.after = std::move(page->next);
     }
+    answers[s] = std::move(whole);
   });
+  return answers;
+}
+
+Error DfsClient::Impl::none_answered(const std::vector<Error>& errors) {
+  // Wrong credentials say so on every server alike: one of them is the clearest message.
+  for (const auto& e : errors) {
+    if (e.code() == Errc::unauthorized) return e;
+  }
+  std::string text;
+  for (const auto& e : errors) text += (text.empty() ? "" : "; ") + e.message();
+  return Error(errors.front().code(), "no server of the cluster answered: " + text);
+}
+
+Result<MergedAnswers> DfsClient::Impl::ask_all(const RemotePath& dir, const std::optional<std::string>& name) {
+  auto answers = list_everywhere(dir, ListOptions{name, std::nullopt, kListPageEntries}, true);
   MergedAnswers merged;
-  for (std::size_t s = 0; s < n; ++s) {
-    if (errors[s]) {
-      merged.unreachable.push_back(std::move(*errors[s]));
+  for (std::size_t s = 0; s < answers.size(); ++s) {
+    if (!answers[s]) {
+      merged.unreachable.push_back(answers[s].error());
       continue;
     }
-    for (const auto& record : answers[s]) merged.merge.add(static_cast<int>(s), record);
+    for (const auto& record : answers[s]->records) merged.merge.add(static_cast<int>(s), record);
   }
-  if (merged.unreachable.size() == n) {
-    if (telling_code(merged.unreachable) == Errc::unauthorized) {
-      for (const auto& e : merged.unreachable) {
-        if (e.code() == Errc::unauthorized) return e;
-      }
-    }
-    std::string text;
-    for (const auto& e : merged.unreachable) text += (text.empty() ? "" : "; ") + e.message();
-    return Error(telling_code(merged.unreachable), "no server of the cluster answered: " + text);
-  }
+  if (merged.unreachable.size() == answers.size()) return none_answered(merged.unreachable);
   if (const auto newest = merged.merge.newest_seen()) clock.observe(*newest);
   return merged;
 }
@@ -222,13 +227,9 @@ Result<PathInfo> DfsClient::info(const RemotePath& path) {
     info.entry = *stat(path);
     return info;
   }
-  const auto n = static_cast<std::size_t>(impl_->pool.size());
-  std::vector<Result<ListPage>> pages(n, Error(Errc::io_error, "not asked"));
-  run_in_parallel(n, [&](std::size_t s) {
-    pages[s] = impl_->pool.with_connection<ListPage>(static_cast<int>(s), [&](ServerConnection& c) {
-      return c.list(path.parent(), ListOptions{std::string(path.name()), std::nullopt, std::nullopt});
-    });
-  });
+  const auto pages = impl_->list_everywhere(path.parent(), ListOptions{std::string(path.name()), std::nullopt, std::nullopt},
+                                            true);
+  const auto n = pages.size();
   EntryMerge merge;
   for (std::size_t s = 0; s < n; ++s) {
     ServerHoldings holdings{impl_->pool.address(static_cast<int>(s)), std::nullopt, {}};
@@ -248,17 +249,11 @@ Result<PathInfo> DfsClient::info(const RemotePath& path) {
 }
 
 Result<ClusterSpace> DfsClient::space() {
-  const auto n = static_cast<std::size_t>(impl_->pool.size());
-  std::vector<Result<ListPage>> pages(n, Error(Errc::io_error, "not asked"));
-  run_in_parallel(n, [&](std::size_t s) {
-    // Every LIST answer carries the data disk's space; one entry keeps it small.
-    pages[s] = impl_->pool.with_connection<ListPage>(static_cast<int>(s), [&](ServerConnection& c) {
-      return c.list(RemotePath(), ListOptions{std::nullopt, std::nullopt, 1});
-    });
-  });
+  // Every LIST answer carries the data disk's space; one entry keeps it small.
+  const auto pages = impl_->list_everywhere(RemotePath(), ListOptions{std::nullopt, std::nullopt, 1}, false);
   ClusterSpace space;
   std::vector<Error> failures;
-  for (auto& page : pages) {
+  for (const auto& page : pages) {
     if (!page) {
       failures.push_back(page.error());
       continue;
@@ -267,11 +262,7 @@ Result<ClusterSpace> DfsClient::space() {
     space.total_bytes += page->total_bytes / 2;
     ++space.servers_answered;
   }
-  if (space.servers_answered == 0) {
-    std::string text;
-    for (const auto& e : failures) text += (text.empty() ? "" : "; ") + e.message();
-    return Error(telling_code(failures), "no server of the cluster answered: " + text);
-  }
+  if (space.servers_answered == 0) return impl_->none_answered(failures);
   return space;
 }
 
