@@ -43,7 +43,8 @@ struct DfsClient::Impl {
   Result<EntryInfo> write_version(const RemotePath& path, protocol::EntryAttributes attributes, const ByteSource& data,
                                   const ProgressCallback& progress = {});
   // A version with no bytes (directory marker, tombstone).
-  Result<EntryInfo> write_marker(const RemotePath& path, protocol::EntryKind kind, std::uint32_t mode);
+  Result<EntryInfo> write_marker(const RemotePath& path, protocol::EntryKind kind, std::uint32_t mode,
+                                 const Owner& owner = {});
   // The parent of `path` must be an existing directory (not_found / not_directory otherwise).
   Status check_parent(const RemotePath& path);
 

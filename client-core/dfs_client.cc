@@ -164,11 +164,14 @@ Result<EntryInfo> DfsClient::Impl::write_version(const RemotePath& path, protoco
   return writer.write(path, next_version(), attributes, data, progress);
 }
 
-Result<EntryInfo> DfsClient::Impl::write_marker(const RemotePath& path, protocol::EntryKind kind, std::uint32_t mode) {
+Result<EntryInfo> DfsClient::Impl::write_marker(const RemotePath& path, protocol::EntryKind kind, std::uint32_t mode,
+                                                const Owner& owner) {
   protocol::EntryAttributes attributes;
   attributes.kind = kind;
   attributes.size = 0;
   attributes.mode = mode;
+  attributes.uid = owner.uid;
+  attributes.gid = owner.gid;
   attributes.mtime_ns = wall_clock_ns();
   return write_version(path, attributes, ByteSource::from_memory({}));
 }

@@ -107,6 +107,12 @@ struct AttributeChange {
 
 enum class RenameMode { replace, no_replace };
 
+// Who a new directory or symlink belongs to (the mount passes the caller's ids).
+struct Owner {
+  std::uint32_t uid = 0;
+  std::uint32_t gid = 0;
+};
+
 // Room in the cluster for a user's files: the servers' data disks added up and halved, since
 // every byte is stored twice. Only servers that answered count.
 struct ClusterSpace {
@@ -150,7 +156,8 @@ class DfsClient {
 
   // Deletes a file or symlink (is_directory for a directory: use rmdir).
   Status remove(const RemotePath& path);
-  Status mkdir(const RemotePath& path, std::uint32_t mode = 0755, bool parents = false);
+  // Parents made by `parents` get the same owner.
+  Status mkdir(const RemotePath& path, std::uint32_t mode = 0755, bool parents = false, const Owner& owner = {});
   // not_empty while the directory has entries.
   Status rmdir(const RemotePath& path);
   // Writes `from`'s newest version at `to`, then deletes `from`. Directories move with
@@ -158,7 +165,7 @@ class DfsClient {
   Status rename(const RemotePath& from, const RemotePath& to, RenameMode mode = RenameMode::replace);
   // A metadata version: the same bytes (copied on the servers) with new attributes.
   Result<EntryInfo> set_attributes(const RemotePath& path, const AttributeChange& change);
-  Status symlink(const RemotePath& link, std::string_view target);
+  Status symlink(const RemotePath& link, std::string_view target, const Owner& owner = {});
   Result<std::string> readlink(const RemotePath& link);
   // Which server holds which part of which version, committed or staged.
   Result<PathInfo> info(const RemotePath& path);

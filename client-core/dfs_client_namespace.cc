@@ -46,7 +46,7 @@ Status DfsClient::remove(const RemotePath& path) {
   return {};
 }
 
-Status DfsClient::mkdir(const RemotePath& path, std::uint32_t mode, bool parents) {
+Status DfsClient::mkdir(const RemotePath& path, std::uint32_t mode, bool parents, const Owner& owner) {
   if (path.is_root()) return Error(Errc::already_exists, "the root directory always exists");
   auto entry = stat(path);
   if (entry) {
@@ -56,11 +56,11 @@ Status DfsClient::mkdir(const RemotePath& path, std::uint32_t mode, bool parents
   }
   if (entry.error().code() != Errc::not_found) return entry.error();
   if (parents && !path.parent().is_root()) {
-    if (auto st = mkdir(path.parent(), 0755, true); !st) return st;
+    if (auto st = mkdir(path.parent(), 0755, true, owner); !st) return st;
   } else if (auto st = impl_->check_parent(path); !st) {
     return st;
   }
-  auto written = impl_->write_marker(path, protocol::EntryKind::dir, mode & 07777);
+  auto written = impl_->write_marker(path, protocol::EntryKind::dir, mode & 07777, owner);
   if (!written) return written.error();
   return {};
 }
@@ -167,7 +167,7 @@ Result<EntryInfo> DfsClient::set_attributes(const RemotePath& path, const Attrib
   return written;
 }
 
-Status DfsClient::symlink(const RemotePath& link, std::string_view target) {
+Status DfsClient::symlink(const RemotePath& link, std::string_view target, const Owner& owner) {
   if (target.empty() || target.size() > kMaxLinkTarget || target.find('\0') != std::string_view::npos) {
     return Error(Errc::invalid_argument, "a symlink target must be 1 to 4096 bytes without NUL");
   }
@@ -179,6 +179,8 @@ Status DfsClient::symlink(const RemotePath& link, std::string_view target) {
   attributes.kind = protocol::EntryKind::symlink;
   attributes.size = target.size();
   attributes.mode = 0777;
+  attributes.uid = owner.uid;
+  attributes.gid = owner.gid;
   attributes.mtime_ns = wall_clock_ns();
   auto written = impl_->write_version(link, attributes, ByteSource::from_memory(target));
   if (!written) return written.error();

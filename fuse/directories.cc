@@ -61,17 +61,10 @@ int mkdir(const char* kernel_path, mode_t mode) {
   auto path = remote_path(kernel_path);
   if (!path) return reply_error("mkdir", kernel_path, path.error());
   mount.attributes.forget(path->str());
-  if (Status made = mount.client->mkdir(*path, mode & 07777); !made) return reply_error("mkdir", kernel_path, made.error());
-  // DfsClient::mkdir writes the marker owned by 0:0; with default_permissions a user could not
-  // write into the directory just made, so anyone else gets it handed over (one metadata version).
+  // Owned by the caller: with default_permissions, anyone else could not write into it.
   const fuse_context* caller = fuse_get_context();
-  if (caller->uid != 0 || caller->gid != 0) {
-    client::AttributeChange owner;
-    owner.uid = caller->uid;
-    owner.gid = caller->gid;
-    auto owned = mount.client->set_attributes(*path, owner);
-    if (!owned) return reply_error("mkdir", kernel_path, owned.error());
-  }
+  Status made = mount.client->mkdir(*path, mode & 07777, false, client::Owner{caller->uid, caller->gid});
+  if (!made) return reply_error("mkdir", kernel_path, made.error());
   return 0;
 }
 

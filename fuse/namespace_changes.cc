@@ -105,7 +105,8 @@ int symlink(const char* target, const char* kernel_link) {
   auto& mount = mount_state();
   auto link = remote_path(kernel_link);
   if (!link) return reply_error("symlink", kernel_link, link.error());
-  Status made = mount.client->symlink(*link, target);
+  const fuse_context* caller = fuse_get_context();
+  Status made = mount.client->symlink(*link, target, client::Owner{caller->uid, caller->gid});
   mount.attributes.forget(link->str());
   if (!made) return reply_error("symlink", kernel_link, made.error());
   return 0;

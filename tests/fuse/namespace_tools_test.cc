@@ -75,9 +75,10 @@ TEST_F(SharedMount, WhatAUserMakesIsTheirs) {
   // theirs, or they could not write into it.
   ASSERT_EQ(in_mount("mkdir shared && chmod 777 shared").exit_code, 0);
   auto made = in_mount("setpriv --reuid=4321 --regid=4321 --clear-groups sh -c "
-                       "'mkdir shared/mine && echo x > shared/mine/f' && stat -c '%u:%g' shared/mine shared/mine/f");
+                       "'mkdir shared/mine && echo x > shared/mine/f && ln -s f shared/mine/l' && "
+                       "stat -c '%u:%g' shared/mine shared/mine/f shared/mine/l");
   ASSERT_EQ(made.exit_code, 0) << made.output;
-  EXPECT_EQ(made.output, "4321:4321\n4321:4321\n");
+  EXPECT_EQ(made.output, "4321:4321\n4321:4321\n4321:4321\n");
   auto refused = in_mount("setpriv --reuid=4321 --regid=4321 --clear-groups sh -c 'echo x > f'");
   EXPECT_NE(refused.exit_code, 0);
   EXPECT_NE(refused.output.find("Permission denied"), std::string::npos) << refused.output;
