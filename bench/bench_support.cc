@@ -1,5 +1,7 @@
 #include "bench/bench_support.h"
 
+#include <CLI/CLI.hpp>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -211,6 +213,20 @@ Result<ProcessRun> run_process(const std::vector<std::string>& argv, const fs::p
                  "'" + name + "' exited with " + std::to_string(run.exit_code) + ": " + stderr_excerpt(stderr_file));
   }
   return run;
+}
+
+int run_main(CLI::App& app, int argc, char** argv, const char* name, const std::function<int()>& bench) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;  // --help is not an error
+  }
+  try {
+    return bench();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: %s\n", name, e.what());
+    return 1;
+  }
 }
 
 }  // namespace dfs::bench

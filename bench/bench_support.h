@@ -10,13 +10,22 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/error.h"
 
+namespace CLI {
+class App;
+}
+
 namespace dfs::bench {
+
+// A benchmark's main once its options are declared: parses them (exit 2 on bad options, 0 for
+// --help), then runs `bench`, turning an exception into one line "NAME: what" and exit 1.
+int run_main(CLI::App& app, int argc, char** argv, const char* name, const std::function<int()>& bench);
 
 using Clock = std::chrono::steady_clock;
 

@@ -399,15 +399,5 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--skip-ls", options.skip_ls, "skip the directory listing");
   app.add_option("--dfc", options.dfc, "the dfc binary to measure")->check(CLI::ExistingFile)->capture_default_str();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;  // --help is not an error
-  }
-  try {
-    return dfs::bench::run_bench(options);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "dfs_bench_dfc: %s\n", e.what());
-    return 1;
-  }
+  return dfs::bench::run_main(app, argc, argv, "dfs_bench_dfc", [&] { return dfs::bench::run_bench(options); });
 }

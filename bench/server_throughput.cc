@@ -271,15 +271,5 @@ int main(int argc, char** argv) {
   app.add_option("--dir", options.dir, "a fresh directory is made (and removed) under this one for the data")
       ->check(CLI::ExistingDirectory)
       ->capture_default_str();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;  // --help is not an error
-  }
-  try {
-    return dfs::bench::run_bench(options);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "dfs_bench_server: %s\n", e.what());
-    return 1;
-  }
+  return dfs::bench::run_main(app, argc, argv, "dfs_bench_server", [&] { return dfs::bench::run_bench(options); });
 }
