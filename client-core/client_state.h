@@ -50,6 +50,7 @@ struct DfsClient::Impl {
 
   ClientConfig config;
   ServerPool pool;
+  FanOut fan_out;  // before writer and reader, which use it
   HybridClock clock;
   VersionWriter writer;
   VersionReader reader;

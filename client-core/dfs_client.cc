@@ -13,7 +13,6 @@
 #include <random>
 
 #include "client-core/client_state.h"
-#include "client-core/parallel.h"
 #include "common/unique_fd.h"
 #include "common/wall_time.h"
 
@@ -94,14 +93,14 @@ DfsClient::Impl::Impl(ClientConfig c)
     : config(std::move(c)),
       pool(config.servers, config.credentials, config.timeouts, config.down_backoff),
       clock(random_writer_id()),
-      writer(pool, config.min_copies),
-      reader(pool) {}
+      writer(pool, fan_out, config.min_copies),
+      reader(pool, fan_out) {}
 
 std::vector<Result<ListPage>> DfsClient::Impl::list_everywhere(const RemotePath& dir, const ListOptions& first,
                                                                bool all_pages) {
   const auto n = static_cast<std::size_t>(pool.size());
   std::vector<Result<ListPage>> answers(n, Error(Errc::io_error, "not asked"));
-  run_in_parallel(n, [&](std::size_t s) {
+  fan_out.run(n, [&](std::size_t s) {
     const int server = static_cast<int>(s);
     ListOptions options = first;
     ListPage whole;

@@ -5,7 +5,6 @@
 #include <optional>
 #include <vector>
 
-#include "client-core/parallel.h"
 #include "common/placement.h"
 
 namespace dfs::client {
@@ -90,7 +89,7 @@ Status VersionReader::read(const RemotePath& path, const EntryInfo& entry, std::
   std::vector<std::optional<Error>> errors(pieces.size());
   ReadProgress reporter(progress, length);
 
-  run_in_parallel(pieces.size(), [&](std::size_t index) {
+  fan_out_.run(pieces.size(), [&](std::size_t index) {
     const Piece& piece = pieces[index];
     std::vector<Error> failures;
     for (const int server : candidates_for(entry, piece.part, pool_.size())) {

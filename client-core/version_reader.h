@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "client-core/dfs_client.h"
+#include "client-core/fan_out.h"
 #include "client-core/server_pool.h"
 #include "common/remote_path.h"
 
@@ -20,7 +21,7 @@ using RangeSink = std::function<Status(std::uint64_t file_offset, std::string_vi
 
 class VersionReader {
  public:
-  explicit VersionReader(ServerPool& pool) : pool_(pool) {}
+  VersionReader(ServerPool& pool, FanOut& fan_out) : pool_(pool), fan_out_(fan_out) {}
 
   // Bytes [offset, offset + length) of `entry` (length already clipped to the file). A part read
   // whole is checked against its XXH3 by the connection; a partial range is checked block by
@@ -30,6 +31,7 @@ class VersionReader {
 
  private:
   ServerPool& pool_;
+  FanOut& fan_out_;
 };
 
 }  // namespace dfs::client

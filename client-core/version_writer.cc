@@ -7,7 +7,6 @@
 #include <set>
 #include <vector>
 
-#include "client-core/parallel.h"
 #include "common/checksum.h"
 #include "common/placement.h"
 
@@ -101,7 +100,7 @@ Result<EntryInfo> VersionWriter::write(const RemotePath& path, const VersionId& 
   StoreOutcome outcome(n);
   ProgressReporter reporter(progress, size, 2);
 
-  run_in_parallel(static_cast<std::size_t>(n), [&](std::size_t index) {
+  fan_out_.run(static_cast<std::size_t>(n), [&](std::size_t index) {
     const int k = static_cast<int>(index);
     const std::uint64_t offset = part_offset(size, n, k);
     const std::uint64_t length = part_size(size, n, k);
@@ -112,7 +111,7 @@ Result<EntryInfo> VersionWriter::write(const RemotePath& path, const VersionId& 
     }
     protocol::PartDescriptor descriptor{k + 1, n, version, length, *checksum, attributes};
     const auto servers = placement.servers_of_part(k);
-    run_in_parallel(servers.size(), [&](std::size_t copy) {
+    fan_out_.run(servers.size(), [&](std::size_t copy) {
       const int server = servers[copy];
       std::uint64_t sent = 0;
       BodySource source = [&](char* buffer, std::size_t want) -> Result<std::size_t> {
@@ -152,7 +151,7 @@ Result<EntryInfo> VersionWriter::write_copy(const RemotePath& path, const EntryI
       if (from.holders[static_cast<std::size_t>(k)] & (std::uint64_t{1} << s)) copies.push_back({k, s});
     }
   }
-  run_in_parallel(copies.size(), [&](std::size_t i) {
+  fan_out_.run(copies.size(), [&](std::size_t i) {
     const auto [k, server] = copies[i];
     protocol::PartDescriptor descriptor{k + 1, n, version, part_size(attributes.size, n, k), 0, attributes};
     auto st = pool_.with_connection(server, [&](ServerConnection& c) { return c.put_copy(path, descriptor, from.version); });
@@ -191,7 +190,7 @@ Result<EntryInfo> VersionWriter::commit_if_enough(const RemotePath& path, const 
     if (storing_servers & (std::uint64_t{1} << s)) servers.push_back(s);
   }
   std::vector<std::optional<Error>> commit_errors(servers.size());
-  run_in_parallel(servers.size(), [&](std::size_t i) {
+  fan_out_.run(servers.size(), [&](std::size_t i) {
     auto st = pool_.with_connection(servers[i], [&](ServerConnection& c) { return c.commit(path, version); });
     if (!st) commit_errors[i] = st.error();
   });

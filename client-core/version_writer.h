@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "client-core/dfs_client.h"
+#include "client-core/fan_out.h"
 #include "client-core/server_pool.h"
 #include "common/protocol.h"
 #include "common/remote_path.h"
@@ -17,7 +18,8 @@ namespace dfs::client {
 class VersionWriter {
  public:
   // `min_copies`: 1 or 2 copies of every part before a commit.
-  VersionWriter(ServerPool& pool, int min_copies) : pool_(pool), min_copies_(min_copies) {}
+  VersionWriter(ServerPool& pool, FanOut& fan_out, int min_copies)
+      : pool_(pool), fan_out_(fan_out), min_copies_(min_copies) {}
 
   // Stores `data` (attributes.size bytes; none for dir and tombstone) as `version` of `path`.
   // Errc::conflict when a newer version was committed meanwhile (the caller may retry newer).
@@ -37,6 +39,7 @@ class VersionWriter {
                                      const protocol::EntryAttributes& attributes, int parts, StoreOutcome& outcome);
 
   ServerPool& pool_;
+  FanOut& fan_out_;
   int min_copies_;
 };
 
