@@ -28,6 +28,10 @@ namespace {
 
 constexpr std::size_t kChunk = 1 << 20;
 constexpr std::size_t kMaxErrorBody = 64 * 1024;
+// Parts up to this size leave with their header in one write, without Expect: 100-continue:
+// waiting for the interim answer cost a round trip per part, the larger share of a small
+// file's write. A refusal then comes after the body, which for so few bytes costs nothing.
+constexpr std::size_t kInlinePartMax = 64 * 1024;
 
 std::string basic_authorization(const Credentials& c) {
   const std::string plain = c.user + ":" + c.password;
@@ -197,7 +201,10 @@ struct ServerConnection::Impl {
   using Request = http::request<http::buffer_body>;
   using Serializer = http::request_serializer<http::buffer_body>;
 
+  // `read_whole` puts all of a small part's bytes in `chunk`; `send_body` streams a large one
+  // after the server accepted its header.
   Status put_with_body(const RemotePath& path, const protocol::PartDescriptor& d,
+                       const std::function<Status(char*)>& read_whole,
                        const std::function<Status(Serializer&, Request&)>& send_body);
 
   static bool stale_connection(const beast::error_code& ec) {
@@ -260,8 +267,9 @@ const ServerAddress& ServerConnection::address() const { return impl_->address; 
 
 // A PUT with a body: header first with Expect: 100-continue, so a refusal (full disk, bad
 // credentials, too large) arrives before any body byte; then `send_body`; then the answer.
-// A bodiless part is a plain request instead.
+// A bodiless part is a plain request instead, and a small one goes out whole with its header.
 Status ServerConnection::Impl::put_with_body(const RemotePath& path, const protocol::PartDescriptor& d,
+                                             const std::function<Status(char*)>& read_whole,
                                              const std::function<Status(Serializer&, Request&)>& send_body) {
   RequestTarget target{path, {{"part", std::to_string(d.part)}, {"version", d.version.to_string()}}};
   auto write_part_headers = [&](auto& req) {
@@ -282,6 +290,37 @@ Status ServerConnection::Impl::put_with_body(const RemotePath& path, const proto
   prepare(req, "PUT", target);
   write_part_headers(req);
   req.content_length(d.part_size);
+  if (d.part_size <= kInlinePartMax) {
+    if (chunk.size() < kChunk) chunk.resize(kChunk);
+    if (auto st = read_whole(chunk.data()); !st) return st;
+    req.body().data = chunk.data();
+    req.body().size = static_cast<std::size_t>(d.part_size);
+    req.body().more = false;
+    // Storing the same part version again is harmless, so a kept-alive connection the server
+    // had closed is retried once, like a plain request.
+    for (int attempt = 0;; ++attempt) {
+      const bool reused = connected;
+      if (auto st = ensure_connected(); !st) return st;
+      Serializer whole(req);
+      stream.expires_after(timeouts.io);
+      auto ec = run([&](auto h) { http::async_write(stream, whole, h); });
+      Parser parser;
+      parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+      if (!ec) {
+        stream.expires_after(timeouts.io);
+        ec = run([&](auto h) { http::async_read_header(stream, buffer, parser, h); });
+      }
+      if (ec && reused && attempt == 0 && stale_connection(ec)) {
+        close();
+        continue;
+      }
+      if (ec) return network_error(ec, "storing a part");
+      if (auto st = check_status(parser); !st) return st;
+      auto body = read_small_body(parser);
+      if (!body) return body.error();
+      return {};
+    }
+  }
   req.set(http::field::expect, "100-continue");
   req.body().data = nullptr;
   req.body().more = true;
@@ -328,7 +367,16 @@ Status ServerConnection::Impl::put_with_body(const RemotePath& path, const proto
 
 Status ServerConnection::put_part(const RemotePath& path, const protocol::PartDescriptor& d, const BodySource& source) {
   auto& s = *impl_;
-  return s.put_with_body(path, d, [&](Impl::Serializer& serializer, Impl::Request& req) -> Status {
+  auto read_whole = [&](char* into) -> Status {
+    for (std::uint64_t have = 0; have < d.part_size;) {
+      auto got = source(into + have, static_cast<std::size_t>(d.part_size - have));
+      if (!got) return got.error();
+      if (*got == 0) return Error(Errc::io_error, "the data source ended " + std::to_string(d.part_size - have) + " bytes early");
+      have += *got;
+    }
+    return {};
+  };
+  return s.put_with_body(path, d, read_whole, [&](Impl::Serializer& serializer, Impl::Request& req) -> Status {
     if (s.chunk.size() < kChunk) s.chunk.resize(kChunk);
     std::uint64_t sent = 0;
     while (sent < d.part_size) {
@@ -358,7 +406,18 @@ Status ServerConnection::put_part(const RemotePath& path, const protocol::PartDe
 Status ServerConnection::put_part_from_file(const RemotePath& path, const protocol::PartDescriptor& d, int fd,
                                             std::uint64_t offset, const std::function<void(std::size_t)>& on_sent) {
   auto& s = *impl_;
-  return s.put_with_body(path, d, [&](Impl::Serializer&, Impl::Request&) -> Status {
+  auto read_whole = [&](char* into) -> Status {
+    for (std::uint64_t have = 0; have < d.part_size;) {
+      const auto n = ::pread(fd, into + have, static_cast<std::size_t>(d.part_size - have), static_cast<off_t>(offset + have));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return Error::from_errno(errno, "reading the file to store");
+      if (n == 0) return Error(Errc::io_error, "the file to store ended " + std::to_string(d.part_size - have) + " bytes early");
+      have += static_cast<std::uint64_t>(n);
+    }
+    if (on_sent) on_sent(static_cast<std::size_t>(d.part_size));
+    return {};
+  };
+  return s.put_with_body(path, d, read_whole, [&](Impl::Serializer&, Impl::Request&) -> Status {
     // The header is out; the body is the part's raw bytes (Content-Length framing), so they can
     // go straight from the page cache to the socket.
     auto& socket = s.stream.socket();
