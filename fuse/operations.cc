@@ -11,7 +11,10 @@ void* init(fuse_conn_info* connection, fuse_config* config) {
   config->use_ino = 1;              // st_ino from getattr (a hash of the path), stable across mounts
   config->attr_timeout = 1.0;       // the kernel's attribute and entry caches: as long as ours
   config->entry_timeout = 1.0;
-  config->negative_timeout = 0.0;   // a file another client just wrote is found at once
+  // A name found missing stays missing for as long as a found one keeps its attributes: cp and
+  // the shell look a new name up twice before creating it, and each lookup is a LIST on every
+  // server. Another client's new file is seen within this time, as its changes are.
+  config->negative_timeout = 1.0;
   config->hard_remove = 1;          // unlink of an open file removes it; no .fuse_hidden renames
   config->kernel_cache = 0;         // open() decides keep_cache from the version (close-to-open)
   connection->max_read = kMaxRequestBytes;  // must equal the max_read mount option (main.cc)
