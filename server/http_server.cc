@@ -56,7 +56,12 @@ HttpServer::HttpServer(const ServerConfig& config, PartStore& store, Authenticat
       control_(asio::make_strand(io_)),
       acceptor_(control_),
       signals_(control_, SIGINT, SIGTERM),
-      grace_timer_(control_) {}
+      grace_timer_(control_) {
+  for (unsigned i = 1; i < config.threads; ++i) {
+    more_contexts_.push_back(std::make_unique<asio::io_context>(1));
+    keep_running_.push_back(asio::make_work_guard(*more_contexts_.back()));
+  }
+}
 
 HttpServer::~HttpServer() = default;
 
@@ -81,7 +86,7 @@ void HttpServer::run() {
   signals_.async_wait([this](const beast::error_code& ec, int) { on_signal(ec); });
   asio::co_spawn(control_, accept_loop(), asio::detached);
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < context_.config.threads; ++i) threads.emplace_back([this] { io_.run(); });
+  for (auto& context : more_contexts_) threads.emplace_back([&context] { context->run(); });
   io_.run();
   for (auto& t : threads) t.join();
 }
@@ -118,6 +123,7 @@ void HttpServer::stop_control_work() {
   asio::post(control_, [this] {
     grace_timer_.cancel();
     signals_.cancel();
+    keep_running_.clear();
   });
 }
 
@@ -149,10 +155,15 @@ void HttpServer::unregister_session(std::uint64_t id) {
   if (sessions_.empty() && context_.stopping.load()) stop_control_work();
 }
 
+asio::io_context& HttpServer::next_connection_context() {
+  const std::size_t pick = next_context_++ % (more_contexts_.size() + 1);
+  return pick == 0 ? io_ : *more_contexts_[pick - 1];
+}
+
 asio::awaitable<void> HttpServer::accept_loop() {
   for (;;) {
     beast::error_code ec;
-    tcp::socket socket = co_await acceptor_.async_accept(asio::make_strand(io_), asio::redirect_error(asio::use_awaitable, ec));
+    tcp::socket socket = co_await acceptor_.async_accept(asio::make_strand(next_connection_context()), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (!acceptor_.is_open() || context_.stopping.load()) co_return;
       context_.log.error("accept: " + ec.message());

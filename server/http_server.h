@@ -6,6 +6,7 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -15,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 #include "server/http_exchange.h"
 
@@ -44,8 +46,19 @@ class HttpServer {
   void close_sessions(bool idle_only);
   void stop_control_work();
 
+  // The io_context the next accepted connection lives on, round robin.
+  asio::io_context& next_connection_context();
+
   ServerContext context_;
+  // One io_context per thread, each run by that thread alone: a connection's reads, handlers
+  // and writes stay on one thread, with no wake-up of another thread between them (with one
+  // io_context shared by all threads, a small file's write cost a few hundred context switches).
+  // io_ (the first) also runs the acceptor, the signals and the grace timer.
   asio::io_context io_;
+  std::vector<std::unique_ptr<asio::io_context>> more_contexts_;
+  // Keeps the other contexts running while they have no connection, until shutdown ends.
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running_;
+  std::size_t next_context_ = 0;  // on the control strand
   // The acceptor, the signals and the grace timer are only touched on this strand.
   asio::strand<asio::io_context::executor_type> control_;
   asio::ip::tcp::acceptor acceptor_;
