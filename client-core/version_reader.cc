@@ -1,5 +1,6 @@
 #include "client-core/version_reader.h"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <optional>
@@ -10,6 +11,10 @@
 namespace dfs::client {
 namespace {
 
+// A ranged read of more than this is cut into stripes of this size, fetched at once and spread
+// over the part's holders: one stream from one server ran at a fraction of what two do.
+constexpr std::uint64_t kStripe = 2 << 20;
+
 // The slice of one part a read needs.
 struct Piece {
   int part = 0;                   // 0-based
@@ -17,6 +22,7 @@ struct Piece {
   std::uint64_t length = 0;
   std::uint64_t file_offset = 0;
   bool whole_part = false;
+  std::size_t stripe = 0;  // which stripe of its part's range: picks the holder to try first
 };
 
 std::vector<Piece> pieces_of(const EntryInfo& entry, std::uint64_t offset, std::uint64_t length) {
@@ -29,20 +35,30 @@ std::vector<Piece> pieces_of(const EntryInfo& entry, std::uint64_t offset, std::
     const std::uint64_t from = std::max(start, offset);
     const std::uint64_t to = std::min(stop, end);
     if (from >= to) continue;
-    pieces.push_back({k, from - start, to - from, from, from == start && to == stop});
+    if (from == start && to == stop) {
+      pieces.push_back({k, 0, to - from, from, true, 0});  // whole: checked against the part's XXH3
+      continue;
+    }
+    std::size_t stripe = 0;
+    for (std::uint64_t at = from; at < to; at += kStripe, ++stripe) {
+      const std::uint64_t stripe_end = std::min(to, at + kStripe);
+      pieces.push_back({k, at - start, stripe_end - at, at, false, stripe});
+    }
   }
   return pieces;
 }
 
 // Holders of a part in the order to try them: parts start on different servers, so a whole-file
 // read spreads over the cluster instead of queueing on the lowest-numbered holder.
-std::vector<int> candidates_for(const EntryInfo& entry, int part, int server_count) {
+// Stripes of one part alternate between its holders the same way.
+std::vector<int> candidates_for(const EntryInfo& entry, int part, std::size_t stripe, int server_count) {
   std::vector<int> order;
   const auto bits = entry.holders[static_cast<std::size_t>(part)];
   for (int i = 0; i < server_count; ++i) {
     const int s = (part + i) % server_count;
     if (bits & (std::uint64_t{1} << s)) order.push_back(s);
   }
+  if (!order.empty()) std::rotate(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(stripe % order.size()), order.end());
   return order;
 }
 
@@ -92,7 +108,7 @@ Status VersionReader::read(const RemotePath& path, const EntryInfo& entry, std::
   fan_out_.run(pieces.size(), [&](std::size_t index) {
     const Piece& piece = pieces[index];
     std::vector<Error> failures;
-    for (const int server : candidates_for(entry, piece.part, pool_.size())) {
+    for (const int server : candidates_for(entry, piece.part, piece.stripe, pool_.size())) {
       std::uint64_t received = 0;
       BodySink part_sink = [&](std::string_view bytes) -> Status {
         if (received + bytes.size() > piece.length) {

@@ -364,5 +364,29 @@ TEST_F(ClientNamespace, RangedReadsAcrossPartBoundariesEqualTheFilesBytes) {
   expect_range(0, size);
 }
 
+TEST_F(ClientNamespace, LongRangedReadsAreStripedOverBothHoldersAndStayExact) {
+  // Parts of 6 MiB: a long ranged read is cut into 2 MiB stripes that alternate between the two
+  // holders of each part; the bytes must come back in place, also when one holder is gone.
+  const auto path = remote("/striped");
+  const std::uint64_t size = 24 * 1024 * 1024 + 5;
+  const auto bytes = random_bytes(size, 95);
+  ASSERT_TRUE(put_bytes(client, path, bytes).ok());
+  auto entry = client.stat(path);
+  ASSERT_TRUE(entry.ok()) << entry.error().message();
+  auto expect_range = [&](DfsClient& reader, std::uint64_t offset, std::size_t length) {
+    SCOPED_TRACE("offset " + std::to_string(offset) + ", length " + std::to_string(length));
+    std::string buffer(length, '\0');
+    auto n = reader.read(path, *entry, offset, buffer);
+    ASSERT_TRUE(n.ok()) << n.error().message();
+    ASSERT_EQ(*n, length);
+    EXPECT_TRUE(buffer.compare(0, length, bytes, offset, length) == 0) << "the bytes differ";
+  };
+  expect_range(client, 1024 * 1024 + 3, 19 * 1024 * 1024);  // across parts 1..4, 10 stripes
+  expect_range(client, part_offset(size, 4, 2) - 5 * 1024 * 1024, 8 * 1024 * 1024 + 1);
+  cluster.kill(3);
+  DfsClient after(client_config_for(cluster));
+  expect_range(after, 0, 24 * 1024 * 1024);
+}
+
 }  // namespace
 }  // namespace dfs
