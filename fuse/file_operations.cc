@@ -155,7 +155,7 @@ int create(const char* kernel_path, mode_t mode, fuse_file_info* fi) {
 
 int read(const char* kernel_path, char* buffer, size_t size, off_t offset, fuse_file_info* fi) {
   auto& mount = mount_state();
-  const FileHandle& handle = handle_of(fi);
+  FileHandle& handle = handle_of(fi);
   OpenFile& file = *handle.file;
   std::shared_lock lock(file.mutex);
   if (file.spool) {
@@ -169,7 +169,9 @@ int read(const char* kernel_path, char* buffer, size_t size, off_t offset, fuse_
   const bool metadata_changed_here = file.committed && std::ranges::find(file.same_bytes, handle.pinned->version) !=
                                                           file.same_bytes.end();
   const client::EntryInfo& version = metadata_changed_here ? *file.committed : *handle.pinned;
-  auto got = mount.client->read(*path, version, static_cast<std::uint64_t>(offset), std::span(buffer, size));
+  auto got = handle.read_ahead.read(
+      version.version, version.attributes.size, static_cast<std::uint64_t>(offset), std::span(buffer, size),
+      [&](std::uint64_t at, std::span<char> into) { return mount.client->read(*path, version, at, into); });
   if (!got) return reply_error("read", kernel_path, got.error());
   return static_cast<int>(*got);
 }

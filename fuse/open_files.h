@@ -23,6 +23,7 @@
 #include "client-core/dfs_client.h"
 #include "common/protocol.h"
 #include "common/version_id.h"
+#include "fuse/read_ahead.h"
 #include "fuse/spool_file.h"
 
 namespace dfs::fuse {
@@ -53,6 +54,7 @@ struct FileHandle {
   // The version this descriptor reads while the file has no spool: the newest at its open, so
   // a later open elsewhere never switches it to other bytes half-way (close-to-open).
   std::optional<client::EntryInfo> pinned;
+  ReadAhead read_ahead;  // reads of `pinned` (or of `committed` after a chmod here)
 };
 
 class OpenFiles {
