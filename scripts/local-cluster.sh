@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # A 4-server dfs cluster on this machine (127.0.0.1:10001..10004), for trying dfs out.
-#   bash scripts/local-cluster.sh [start]   install deps, build, start dfs1..dfs4 (idempotent)
-#   bash scripts/local-cluster.sh status    one line per server: up or down (exit 1 if any is down)
-#   bash scripts/local-cluster.sh stop      SIGTERM each server and wait for it to exit
+#   bash scripts/local-cluster.sh [start]   install deps, build, start dfs1..dfs4 and mount the
+#                                           store with dfs-fuse (idempotent)
+#   bash scripts/local-cluster.sh status    one line per server and one for the mount (exit 1 if
+#                                           any is down)
+#   bash scripts/local-cluster.sh stop      unmount, then SIGTERM each server and wait for it
 # Everything the cluster writes lives under ${DFS_HOME:-<repo>/run}: dfsN/ (data), users,
-# logs/dfsN.log, pids/dfsN.pid. The binary comes from ${DFS_BUILD_DIR:-build}/bin. Relative
-# DFS_HOME and DFS_BUILD_DIR are taken from the repository root, as scripts/build.sh does.
+# logs/dfsN.log and logs/dfs-fuse.log, pids/dfsN.pid; the mount is ${DFS_MOUNT:-$DFS_HOME/mnt}.
+# The binaries come from ${DFS_BUILD_DIR:-build}/bin. Relative DFS_HOME, DFS_MOUNT and
+# DFS_BUILD_DIR are taken from the repository root, as scripts/build.sh does.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -14,6 +17,8 @@ home=$(realpath -m "${DFS_HOME:-run}")
 build_dir=$(realpath -m "${DFS_BUILD_DIR:-build}")
 server_bin="$build_dir/bin/dfs-server"
 dfc_bin="$build_dir/bin/dfc"
+fuse_bin="$build_dir/bin/dfs-fuse"
+mount_dir=$(realpath -m "${DFS_MOUNT:-$home/mnt}")
 servers=(dfs1 dfs2 dfs3 dfs4)
 demo_user=demo
 demo_password=demo-password
@@ -140,6 +145,22 @@ round_trip() {
   return 1
 }
 
+# Mounts the store at $mount_dir with dfs-fuse and conf/dfc.yaml, unless it is mounted already.
+# dfs-fuse returns once the mount is in place (or says why not).
+mount_store() {
+  if mountpoint -q "$mount_dir"; then
+    say "the store is already mounted at $mount_dir"
+    return 0
+  fi
+  mkdir -p "$mount_dir"
+  if ! "$fuse_bin" --config conf/dfc.yaml "$mount_dir" >>"$home/logs/dfs-fuse.log" 2>&1; then
+    echo "local-cluster: dfs-fuse could not mount $mount_dir; its last lines:" >&2
+    tail -n 5 "$home/logs/dfs-fuse.log" >&2
+    return 1
+  fi
+  say "the store is mounted at $mount_dir"
+}
+
 cmd_start() {
   bash scripts/install-deps.sh
   bash scripts/build.sh release
@@ -188,6 +209,7 @@ Stop that process (or run its own stop command) and try again."
   fi
 
   round_trip || exit 1
+  mount_store || exit 1
 
   cat <<EOF
 
@@ -198,6 +220,11 @@ Use it with dfc (the menu without a command; PUT, GET, LIST, EXIT):
   $dfc_bin --config conf/dfc.yaml
   $dfc_bin --config conf/dfc.yaml put FILE [REMOTE] | get REMOTE [LOCAL] | ls [DIR] | rm | mv | mkdir | info
   (conf/dfc.conf is the same in the seed's classic format)
+
+Or as a directory (dfs-fuse): README.md from the round trip above is there already:
+  ls -l $mount_dir/welcome
+  cp FILE $mount_dir/      cat $mount_dir/welcome/README.md      rsync, tar, git... work as on a disk
+  (unmount alone: fusermount3 -u $mount_dir; stop below unmounts too)
 
 Talk to a server directly (HTTP/1.1, methods GET, PUT, LIST, EXIT; see docs/protocol.md):
 EOF
@@ -214,6 +241,14 @@ EOF
 }
 
 cmd_stop() {
+  if mountpoint -q "$mount_dir"; then
+    if fusermount3 -u "$mount_dir"; then
+      say "unmounted $mount_dir"
+    else
+      echo "local-cluster: $mount_dir is busy (a shell or program is inside it); unmounting it lazily" >&2
+      fusermount3 -u -z "$mount_dir" || true
+    fi
+  fi
   local name pid pids=() names=()
   for name in "${servers[@]}"; do
     if pid=$(running_pid "$name"); then
@@ -269,6 +304,12 @@ cmd_status() {
       all_up=1
     fi
   done
+  if mountpoint -q "$mount_dir"; then
+    printf 'mount %s up\n' "$mount_dir"
+  else
+    printf 'mount %s down (start mounts it)\n' "$mount_dir"
+    all_up=1
+  fi
   return "$all_up"
 }
 
