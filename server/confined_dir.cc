@@ -49,7 +49,8 @@ Result<UniqueFd> open_file_beneath(int base, std::string_view relative, int flag
   return UniqueFd(fd);
 }
 
-Result<UniqueFd> make_dirs_beneath(int base, const std::vector<std::string>& components) {
+Result<UniqueFd> make_dirs_beneath(int base, const std::vector<std::string>& components,
+                                   std::vector<UniqueFd>* unsynced_parents) {
   auto current = open_dir_beneath(base, ".");
   if (!current) return current;
   for (const auto& name : components) {
@@ -59,11 +60,13 @@ Result<UniqueFd> make_dirs_beneath(int base, const std::vector<std::string>& com
     } else if (errno != EEXIST) {
       return Error::from_errno(errno, "create directory '" + name + "'");
     }
-    if (created) {
-      if (auto st = fsync_fd(current->get(), "directory holding '" + name + "'"); !st) return st.error();
-    }
     auto next = open_dir_beneath(current->get(), name);
     if (!next) return next;
+    if (created && unsynced_parents != nullptr) {
+      unsynced_parents->push_back(std::move(*current));
+    } else if (created) {
+      if (auto st = fsync_fd(current->get(), "directory holding '" + name + "'"); !st) return st.error();
+    }
     current = std::move(next);
   }
   return current;

@@ -18,8 +18,10 @@ Result<UniqueFd> open_dir_beneath(int base, std::string_view relative);
 // Opens a file beneath `base` with `flags` (O_CREAT allowed, mode 0644).
 Result<UniqueFd> open_file_beneath(int base, std::string_view relative, int flags);
 // Opens, creating as needed, each of `components` below `base` in turn; new directories are made
-// durable (their parent is fsynced). Returns the last one.
-Result<UniqueFd> make_dirs_beneath(int base, const std::vector<std::string>& components);
+// durable (their parent is fsynced) at once, or, with `unsynced_parents`, by the caller later:
+// the parents to fsync are handed over there. Returns the last one.
+Result<UniqueFd> make_dirs_beneath(int base, const std::vector<std::string>& components,
+                                   std::vector<UniqueFd>* unsynced_parents = nullptr);
 
 Status fsync_fd(int fd, std::string_view what);
 

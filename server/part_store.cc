@@ -81,7 +81,12 @@ Result<std::unique_ptr<PartWriter>> PartStore::begin_part(std::string_view user,
   for (const auto c : parent.components()) components.emplace_back(c);
   components.emplace_back(kReservedName);
   components.emplace_back(path.name());
-  auto folder = make_dirs_beneath(home->get(), components);
+  // A new file's folders are made durable by the part's own finish(), after its data: the
+  // fsync of the part file commits the journal with them, and the later directory fsyncs
+  // then find nothing left to do (three journal commits in a row were a third of a small
+  // file's write).
+  std::vector<UniqueFd> unsynced_dirs;
+  auto folder = make_dirs_beneath(home->get(), components, &unsynced_dirs);
   if (!folder) return folder.error();
 
   const std::string temp_name = std::string(kTempPrefix) + random_suffix();
@@ -95,7 +100,8 @@ Result<std::unique_ptr<PartWriter>> PartStore::begin_part(std::string_view user,
     return Error::from_errno(err, "reserve " + std::to_string(total) + " bytes for " + path.display());
   }
   return std::make_unique<PartWriter>(locks_, entry_lock_key(user, version_folder_of(path)),
-                                      std::move(*folder), std::move(file), temp_name, descriptor);
+                                      std::move(*folder), std::move(file), temp_name, descriptor,
+                                      std::move(unsynced_dirs));
 }
 
 Status PartStore::copy_part(std::string_view user, const RemotePath& path, protocol::PartDescriptor descriptor,

@@ -12,13 +12,14 @@
 namespace dfs::server {
 
 PartWriter::PartWriter(EntryLocks& locks, std::string entry_key, UniqueFd folder, UniqueFd file,
-                       std::string temp_name, protocol::PartDescriptor descriptor)
+                       std::string temp_name, protocol::PartDescriptor descriptor, std::vector<UniqueFd> unsynced_dirs)
     : locks_(locks),
       entry_key_(std::move(entry_key)),
       folder_(std::move(folder)),
       file_(std::move(file)),
       temp_name_(std::move(temp_name)),
-      descriptor_(std::move(descriptor)) {
+      descriptor_(std::move(descriptor)),
+      unsynced_dirs_(std::move(unsynced_dirs)) {
   block_sums_.reserve(block_count(descriptor_.part_size));
 }
 
@@ -108,7 +109,11 @@ Status PartWriter::finish() {
     }
     finished_ = true;
   }
-  return fsync_fd(folder_.get(), "version folder");
+  if (auto st = fsync_fd(folder_.get(), "version folder"); !st) return st;
+  for (const auto& dir : unsynced_dirs_) {
+    if (auto st = fsync_fd(dir.get(), "a folder made for the part"); !st) return st;
+  }
+  return {};
 }
 
 }  // namespace dfs::server

@@ -1,6 +1,6 @@
 // Writes one part version durably: bytes go to a temp file in the version folder, each 256 KiB
 // block is hashed on the way, and finish() checks length and checksum, writes the header and
-// block table, fsyncs, renames into place and fsyncs the folder. Until finish() succeeds nothing
+// block table, fsyncs, renames into place and fsyncs the folder (and the folders made for it). Until finish() succeeds nothing
 // is visible; a writer destroyed before that (error, disconnect, shutdown) removes its temp file.
 #pragma once
 
@@ -18,8 +18,9 @@ namespace dfs::server {
 
 class PartWriter {
  public:
+  // `unsynced_dirs`: directories made for this part whose new entries finish() makes durable.
   PartWriter(EntryLocks& locks, std::string entry_key, UniqueFd folder, UniqueFd file, std::string temp_name,
-             protocol::PartDescriptor descriptor);
+             protocol::PartDescriptor descriptor, std::vector<UniqueFd> unsynced_dirs = {});
   PartWriter(const PartWriter&) = delete;
   PartWriter& operator=(const PartWriter&) = delete;
   ~PartWriter();
@@ -49,6 +50,7 @@ class PartWriter {
   std::uint64_t block_fill_ = 0;
   std::vector<std::uint64_t> block_sums_;
   bool finished_ = false;
+  std::vector<UniqueFd> unsynced_dirs_;
 };
 
 }  // namespace dfs::server
