@@ -15,6 +15,9 @@ namespace {
 
 // The unit `stat` reports as the best I/O size: one FUSE request (max_read / max_write).
 constexpr blksize_t kBlockSize = 1 << 20;
+// A directory of up to this many entries is listed again by a lookup rather than asked for one
+// name: one LIST of it costs about what a few dozen single-name lookups do.
+constexpr std::size_t kRelistEntries = 4096;
 
 mode_t type_bits(protocol::EntryKind kind) {
   switch (kind) {
@@ -51,9 +54,31 @@ struct stat stat_of(const client::EntryInfo& entry, const std::string& path) {
 
 Result<client::EntryInfo> lookup_entry(MountState& mount, const RemotePath& path) {
   if (auto cached = mount.attributes.find(path.str())) return *std::move(cached);
+  if (!path.is_root()) {
+    const RemotePath dir = path.parent();
+    // A directory listed whole before, and small: listing it again answers this lookup and
+    // the next ones (a cp into it asks for every new name twice).
+    if (!mount.attributes.known_missing(path.str()) && mount.attributes.was_complete(dir.str(), kRelistEntries)) {
+      std::unique_lock relisting(mount.relisting, std::try_to_lock);
+      if (relisting.owns_lock() && list_and_remember(mount, dir)) {
+        if (auto cached = mount.attributes.find(path.str())) return *std::move(cached);
+      }
+    }
+    if (mount.attributes.known_missing(path.str())) return Error(Errc::not_found, path.display() + " does not exist");
+  }
   auto entry = mount.client->stat(path);
   if (entry) mount.attributes.store(path.str(), *entry);
   return entry;
+}
+
+Result<client::Listing> list_and_remember(MountState& mount, const RemotePath& dir) {
+  // The entries and the mark share one time, so no entry of the listing expires before it.
+  const auto listed_at = AttributeCache::Clock::now();
+  auto listing = mount.client->list(dir);
+  if (!listing) return listing;
+  for (const auto& entry : listing->entries) mount.attributes.store(dir.child(entry.name).str(), entry, listed_at);
+  if (listing->unreachable.empty()) mount.attributes.mark_complete(dir.str(), listing->entries.size(), listed_at);
+  return listing;
 }
 
 int getattr(const char* kernel_path, struct stat* st, fuse_file_info* /*fi*/) {

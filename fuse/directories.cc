@@ -19,7 +19,7 @@ int readdir(const char* kernel_path, void* buffer, fuse_fill_dir_t filler, off_t
   auto& mount = mount_state();
   auto dir = remote_path(kernel_path);
   if (!dir) return reply_error("readdir", kernel_path, dir.error());
-  auto listing = mount.client->list(*dir);
+  auto listing = list_and_remember(mount, *dir);
   if (!listing) return reply_error("readdir", kernel_path, listing.error());
   // Files open here with a spool: their bytes are the spool's, and a new one has no version yet.
   std::map<std::string, client::EntryInfo> being_written;
@@ -41,7 +41,6 @@ int readdir(const char* kernel_path, void* buffer, fuse_fill_dir_t filler, off_t
     return filler(buffer, entry.name.c_str(), &st, 0, FUSE_FILL_DIR_PLUS) == 0;
   };
   for (const auto& entry : listing->entries) {
-    mount.attributes.store(dir->child(entry.name).str(), entry);
     auto written = being_written.find(entry.name);
     if (written == being_written.end()) {
       if (!fill(entry)) return 0;
@@ -65,6 +64,7 @@ int mkdir(const char* kernel_path, mode_t mode) {
   const fuse_context* caller = fuse_get_context();
   Status made = mount.client->mkdir(*path, mode & 07777, false, client::Owner{caller->uid, caller->gid});
   if (!made) return reply_error("mkdir", kernel_path, made.error());
+  mount.attributes.mark_complete(path->str(), 0);  // made just now: empty
   return 0;
 }
 

@@ -148,7 +148,9 @@ int create(const char* kernel_path, mode_t mode, fuse_file_info* fi) {
     mount.open_files.release(file);
     return reply_error("create", kernel_path, created.error());
   }
-  mount.attributes.forget(path->str());
+  // Until its first commit the name is this open file's (getattr asks open files first); a
+  // complete directory stays complete, so the next new name needs no lookup either.
+  mount.attributes.forget_deleted(path->str());
   fi->fh = reinterpret_cast<std::uint64_t>(new FileHandle{std::move(file), (fi->flags & O_APPEND) != 0, {}});
   return 0;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string_view>
 
 #include "client-core/client_config.h"
@@ -22,6 +23,8 @@ struct MountState {
   std::unique_ptr<client::DfsClient> client;
   AttributeCache attributes;
   OpenFiles open_files;
+  // Held while a lookup lists a directory again (attributes.cc): one at a time is enough.
+  std::mutex relisting;
 
   void start_client() { client = std::make_unique<client::DfsClient>(config); }
 };

@@ -37,8 +37,10 @@ int change_attributes(const char* operation, const char* kernel_path, const clie
     if (file->dirty) return 0;
   }
   auto changed = mount.client->set_attributes(*path, change);
-  mount.attributes.forget(path->str());
-  if (!changed) return reply_error(operation, kernel_path, changed.error());
+  if (!changed) {
+    mount.attributes.forget(path->str());
+    return reply_error(operation, kernel_path, changed.error());
+  }
   mount.attributes.store(path->str(), *changed);
   if (file) {
     std::unique_lock lock(file->mutex);
@@ -63,16 +65,16 @@ int unlink(const char* kernel_path) {
   auto path = remote_path(kernel_path);
   if (!path) return reply_error("unlink", kernel_path, path.error());
   Status removed = mount.client->remove(*path);
-  mount.attributes.forget(path->str());
-  if (removed) {
-    mount.open_files.remove(path->str());
-  } else if (auto file = mount.open_files.find(path->str()); file && removed.error().code() == Errc::not_found) {
-    // Created here and not yet committed: nothing on the servers to remove.
+  // Created here and not yet committed: nothing on the servers to remove.
+  const bool only_open_here = !removed && removed.error().code() == Errc::not_found &&
+                              mount.open_files.find(path->str()) != nullptr;
+  if (removed || only_open_here) {
+    mount.attributes.forget_deleted(path->str());
     mount.open_files.remove(path->str());
     return 0;
   }
-  if (!removed) return reply_error("unlink", kernel_path, removed.error());
-  return 0;
+  mount.attributes.forget(path->str());
+  return reply_error("unlink", kernel_path, removed.error());
 }
 
 int rename(const char* kernel_from, const char* kernel_to, unsigned int flags) {

@@ -51,5 +51,53 @@ TEST(AttributeCache, ExpiredEntriesAreSweptAsTheMapGrows) {
   EXPECT_TRUE(cache.find("new", start + 1s).has_value());
 }
 
+TEST(AttributeCache, ANameMissingFromACompleteDirectoryIsKnownMissingForTheTimeToLive) {
+  AttributeCache cache(1000ms);
+  const auto start = AttributeCache::Clock::now();
+  cache.store("d/a", entry_named("a"), start);
+  EXPECT_FALSE(cache.known_missing("d/b", start)) << "not complete yet: unknown";
+  cache.mark_complete("d", 1, start);
+  EXPECT_TRUE(cache.known_missing("d/b", start + 999ms));
+  EXPECT_FALSE(cache.known_missing("d/a", start + 999ms));
+  EXPECT_FALSE(cache.known_missing("d/b", start + 1000ms)) << "expired: unknown again";
+  EXPECT_FALSE(cache.known_missing("e/b", start)) << "another directory";
+  EXPECT_FALSE(cache.known_missing("d/sub/x", start)) << "below a child: its own directory";
+  cache.mark_complete("", 0, start);
+  EXPECT_TRUE(cache.known_missing("top", start)) << "the root can be complete too";
+}
+
+TEST(AttributeCache, LocalChangesKeepACompleteDirectoryExactOrDropIt) {
+  AttributeCache cache(1000ms);
+  const auto start = AttributeCache::Clock::now();
+  cache.store("d/a", entry_named("a"), start);
+  cache.store("d/b", entry_named("b"), start);
+  cache.mark_complete("d", 2, start);
+  cache.store("d/new", entry_named("new"), start);  // made here
+  EXPECT_FALSE(cache.known_missing("d/new", start));
+  cache.forget_deleted("d/a");  // deleted here
+  EXPECT_TRUE(cache.known_missing("d/a", start));
+  EXPECT_FALSE(cache.known_missing("d/b", start));
+  cache.forget("d/b");  // changed in a way not known: the directory is no longer complete
+  EXPECT_FALSE(cache.known_missing("d/b", start));
+  EXPECT_FALSE(cache.known_missing("d/zzz", start));
+  EXPECT_TRUE(cache.was_complete("d", 2)) << "it was complete, so listing it again is worth it";
+
+  cache.mark_complete("t/sub", 0, start);
+  cache.mark_complete("t", 1, start);
+  cache.forget_tree("t/sub");  // renamed or removed: below it and its parent are unknown
+  EXPECT_FALSE(cache.known_missing("t/sub/x", start));
+  EXPECT_FALSE(cache.known_missing("t/y", start));
+}
+
+TEST(AttributeCache, OnlySmallDirectoriesAreWorthListingAgain) {
+  AttributeCache cache(10ms);
+  const auto start = AttributeCache::Clock::now();
+  cache.mark_complete("small", 10, start);
+  cache.mark_complete("big", 50'000, start);
+  EXPECT_TRUE(cache.was_complete("small", 4096));
+  EXPECT_FALSE(cache.was_complete("big", 4096));
+  EXPECT_FALSE(cache.was_complete("never", 4096));
+}
+
 }  // namespace
 }  // namespace dfs::fuse
