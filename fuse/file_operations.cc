@@ -178,7 +178,8 @@ int read(const char* kernel_path, char* buffer, size_t size, off_t offset, fuse_
   return static_cast<int>(*got);
 }
 
-int write(const char* kernel_path, const char* data, size_t size, off_t offset, fuse_file_info* fi) {
+int write_buf(const char* kernel_path, fuse_bufvec* data, off_t offset, fuse_file_info* fi) {
+  const size_t size = fuse_buf_size(data);
   auto& mount = mount_state();
   FileHandle& handle = handle_of(fi);
   OpenFile& file = *handle.file;
@@ -189,7 +190,7 @@ int write(const char* kernel_path, const char* data, size_t size, off_t offset, 
     if (Status loaded = load_spool(mount, file, *path, true); !loaded) return reply_error("write", kernel_path, loaded.error());
   }
   const std::uint64_t at = handle.append ? file.spool->size() : static_cast<std::uint64_t>(offset);
-  if (Status written = file.spool->write(at, data, size); !written) return reply_error("write", kernel_path, written.error());
+  if (Status written = file.spool->write(at, *data); !written) return reply_error("write", kernel_path, written.error());
   file.dirty = true;
   return static_cast<int>(size);
 }

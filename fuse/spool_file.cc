@@ -81,6 +81,23 @@ Status SpoolFile::write(std::uint64_t offset, const char* data, std::size_t leng
   return {};
 }
 
+Status SpoolFile::write(std::uint64_t offset, fuse_bufvec& data) {
+  const std::uint64_t old_size = size_;
+  const std::size_t length = fuse_buf_size(&data);
+  if (Status grown = grow_to(offset + length); !grown) return grown;
+  fuse_bufvec into = FUSE_BUFVEC_INIT(length);
+  into.buf[0].flags = static_cast<fuse_buf_flags>(FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK);
+  into.buf[0].fd = fd_.get();
+  into.buf[0].pos = static_cast<off_t>(offset);
+  const ssize_t copied = fuse_buf_copy(&into, &data, static_cast<fuse_buf_copy_flags>(0));
+  if (copied < 0 || static_cast<std::size_t>(copied) != length) {
+    const int saved = copied < 0 ? static_cast<int>(-copied) : EIO;
+    (void)resize(old_size);
+    return Error::from_errno(saved, "write to the spool file");
+  }
+  return {};
+}
+
 Result<std::size_t> SpoolFile::read(std::uint64_t offset, char* data, std::size_t length) const {
   std::size_t done = 0;
   while (done < length) {

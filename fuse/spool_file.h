@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <filesystem>
 
+#include <fuse.h>
+
 #include "common/error.h"
 #include "common/unique_fd.h"
 
@@ -41,6 +43,8 @@ class SpoolFile {
   std::uint64_t size() const { return size_; }
 
   Status write(std::uint64_t offset, const char* data, std::size_t length);
+  // The bytes of `data` (memory, or a pipe libfuse spliced a request into) at `offset`.
+  Status write(std::uint64_t offset, fuse_bufvec& data);
   Result<std::size_t> read(std::uint64_t offset, char* data, std::size_t length) const;
   Status resize(std::uint64_t size);
 
