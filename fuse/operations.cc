@@ -52,7 +52,6 @@ fuse_operations operations() {
   ops.link = link;
   ops.mknod = mknod;
   ops.setxattr = setxattr;
-  ops.getxattr = getxattr;
   ops.listxattr = listxattr;
   ops.removexattr = removexattr;
   ops.fallocate = fallocate;

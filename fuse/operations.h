@@ -46,7 +46,6 @@ int statfs(const char* path, struct statvfs* st);
 int link(const char* from, const char* to);
 int mknod(const char* path, mode_t mode, dev_t device);
 int setxattr(const char* path, const char* name, const char* value, size_t size, int flags);
-int getxattr(const char* path, const char* name, char* value, size_t size);
 int listxattr(const char* path, char* list, size_t size);
 int removexattr(const char* path, const char* name);
 int fallocate(const char* path, int mode, off_t offset, off_t length, fuse_file_info* fi);

@@ -17,12 +17,14 @@ int mknod(const char* path, mode_t /*mode*/, dev_t /*device*/) {
   return reply_errno("mknod", path, EPERM, "dfs stores regular files, directories and symlinks only");
 }
 
-// Extended attributes are not stored: setting one is ENOTSUP, reading any finds none. Not
-// logged: ls and cp ask for ACLs and SELinux labels on every file.
+// Extended attributes are not stored: setting one is ENOTSUP, listing finds none. getxattr is
+// not in the table at all: libfuse then answers ENOSYS, which the kernel remembers for the
+// mount and turns into ENOTSUP itself. `ls -l` asks for two attributes per file (an ACL and
+// an SELinux label), and answering ENODATA cost two round trips to dfs-fuse per entry. Not
+// logged: cp and tar ask on every file.
 int setxattr(const char* /*path*/, const char* /*name*/, const char* /*value*/, size_t /*size*/, int /*flags*/) {
   return -ENOTSUP;
 }
-int getxattr(const char* /*path*/, const char* /*name*/, char* /*value*/, size_t /*size*/) { return -ENODATA; }
 int listxattr(const char* /*path*/, char* /*list*/, size_t /*size*/) { return 0; }
 int removexattr(const char* /*path*/, const char* /*name*/) { return -ENODATA; }
 
