@@ -107,6 +107,14 @@ struct AttributeChange {
 
 enum class RenameMode { replace, no_replace };
 
+// Bytes of one version of a file that the caller holds already (the mount's spool of a file it
+// has just written): a rename writes them under the new name instead of reading them back
+// from the servers, when `version` is still the file's newest.
+struct KnownBytes {
+  VersionId version;
+  ByteSource bytes;
+};
+
 // Who a new directory or symlink belongs to (the mount passes the caller's ids).
 struct Owner {
   std::uint32_t uid = 0;
@@ -162,7 +170,8 @@ class DfsClient {
   Status rmdir(const RemotePath& path);
   // Writes `from`'s newest version at `to`, then deletes `from`. Directories move with
   // everything in them. no_replace: already_exists when `to` exists.
-  Status rename(const RemotePath& from, const RemotePath& to, RenameMode mode = RenameMode::replace);
+  Status rename(const RemotePath& from, const RemotePath& to, RenameMode mode = RenameMode::replace,
+                const std::optional<KnownBytes>& known = std::nullopt);
   // A metadata version: the same bytes (copied on the servers) with new attributes.
   Result<EntryInfo> set_attributes(const RemotePath& path, const AttributeChange& change);
   Status symlink(const RemotePath& link, std::string_view target, const Owner& owner = {});

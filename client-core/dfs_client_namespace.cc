@@ -82,7 +82,8 @@ Status DfsClient::rmdir(const RemotePath& path) {
   return {};
 }
 
-Status DfsClient::rename(const RemotePath& from, const RemotePath& to, RenameMode mode) {
+Status DfsClient::rename(const RemotePath& from, const RemotePath& to, RenameMode mode,
+                         const std::optional<KnownBytes>& known) {
   if (from.is_root() || to.is_root()) return Error(Errc::invalid_argument, "the root directory cannot be renamed");
   if (from == to) return {};
   if (is_inside(to, from)) {
@@ -120,23 +121,29 @@ Status DfsClient::rename(const RemotePath& from, const RemotePath& to, RenameMod
   }
 
   // A file or symlink: its bytes are written under the new name (the placement differs, so the
-  // servers cannot copy them), through an unnamed spool file so memory stays bounded.
-  if (!source->complete()) {
-    return Error(Errc::incomplete, "cannot move " + from.display() + ": " + source->missing_text());
-  }
+  // servers cannot copy them): the caller's copy when it has the newest one, else read back
+  // through an unnamed spool file so memory stays bounded.
   const std::uint64_t size = source->attributes.size;
-  if (impl_->config.spool_limit_bytes != 0 && size > impl_->config.spool_limit_bytes) {
-    return Error(Errc::too_large, "cannot move " + from.display() + ": its " + std::to_string(size) +
-                                      " bytes exceed spool_limit_mb");
+  Result<EntryInfo> written = Error(Errc::io_error, "not written");
+  if (known && known->version == source->version && known->bytes.size == size) {
+    written = impl_->write_version(to, source->attributes, known->bytes);
+  } else {
+    if (!source->complete()) {
+      return Error(Errc::incomplete, "cannot move " + from.display() + ": " + source->missing_text());
+    }
+    if (impl_->config.spool_limit_bytes != 0 && size > impl_->config.spool_limit_bytes) {
+      return Error(Errc::too_large, "cannot move " + from.display() + ": its " + std::to_string(size) +
+                                        " bytes exceed spool_limit_mb");
+    }
+    auto spool = open_spool(impl_->config);
+    if (!spool) return spool.error();
+    const int fd = spool->get();
+    auto copied = impl_->reader.read(from, *source, 0, size, [fd](std::uint64_t offset, std::string_view bytes) {
+      return write_all_at(fd, offset, bytes, "the spool file");
+    });
+    if (!copied) return copied.error();
+    written = impl_->write_version(to, source->attributes, ByteSource::from_fd(fd, size));
   }
-  auto spool = open_spool(impl_->config);
-  if (!spool) return spool.error();
-  const int fd = spool->get();
-  auto copied = impl_->reader.read(from, *source, 0, size, [fd](std::uint64_t offset, std::string_view bytes) {
-    return write_all_at(fd, offset, bytes, "the spool file");
-  });
-  if (!copied) return copied.error();
-  auto written = impl_->write_version(to, source->attributes, ByteSource::from_fd(fd, size));
   if (!written) return written.error();
   auto removed = impl_->write_marker(from, protocol::EntryKind::tombstone, source->attributes.mode);
   if (!removed) {

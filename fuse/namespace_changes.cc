@@ -90,12 +90,23 @@ int rename(const char* kernel_from, const char* kernel_to, unsigned int flags) {
   auto to = remote_path(kernel_to);
   if (!to) return reply_error("rename", kernel_to, to.error());
   // A file still open with unsaved bytes is committed first: the rename moves its newest bytes.
+  // Its spool (held still until the rename is done), or the kept spool of a file just closed,
+  // gives the bytes, so they are not read back from the servers.
+  std::unique_lock<std::shared_mutex> open_file_lock;
+  std::optional<KeptSpool> kept;
+  std::optional<client::KnownBytes> known;
   if (auto file = mount.open_files.find(from->str())) {
-    std::unique_lock lock(file->mutex);
+    open_file_lock = std::unique_lock(file->mutex);
     if (Status committed = commit(mount, *file, *from); !committed) return reply_error("rename", kernel_from, committed.error());
+    if (file->spool && file->committed) {
+      known = client::KnownBytes{file->committed->version,
+                                 client::ByteSource::from_fd(file->spool->fd(), file->spool->size())};
+    }
+  } else if ((kept = mount.open_files.take_kept(from->str()))) {
+    known = client::KnownBytes{kept->version, client::ByteSource::from_fd(kept->spool.fd(), kept->spool.size())};
   }
   const auto mode = (flags & RENAME_NOREPLACE) != 0 ? client::RenameMode::no_replace : client::RenameMode::replace;
-  Status renamed = mount.client->rename(*from, *to, mode);
+  Status renamed = mount.client->rename(*from, *to, mode, known);
   mount.attributes.forget_tree(from->str());
   mount.attributes.forget_tree(to->str());
   if (!renamed) return reply_error("rename", kernel_from, renamed.error());

@@ -1,10 +1,26 @@
 #include "fuse/open_files.h"
 
+#include <algorithm>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 namespace dfs::fuse {
+namespace {
+
+// Limits of the kept spools: a rename follows its file's close at once or not at all.
+constexpr std::size_t kMaxKept = 16;
+constexpr std::uint64_t kMaxKeptBytes = 256ull << 20;
+constexpr auto kKeepFor = std::chrono::seconds(10);
+
+}  // namespace
+
+OpenFiles::OpenFiles(std::filesystem::path spool_dir, std::uint64_t spool_limit_bytes)
+    : spool_dir_(std::move(spool_dir)), budget_(spool_limit_bytes) {
+  budget_.on_full([this] { drop_all_kept(); });
+}
+
+OpenFiles::~OpenFiles() { drop_all_kept(); }
 
 std::shared_ptr<OpenFile> OpenFiles::acquire(const std::string& path) {
   std::lock_guard lock(mutex_);
@@ -18,10 +34,75 @@ std::shared_ptr<OpenFile> OpenFiles::acquire(const std::string& path) {
 }
 
 void OpenFiles::release(const std::shared_ptr<OpenFile>& file) {
+  std::string path;
+  {
+    std::lock_guard lock(mutex_);
+    if (--file->handles > 0) return;
+    auto it = files_.find(file->path);
+    if (it != files_.end() && it->second == file) files_.erase(it);
+    path = file->path;
+  }
+  // Outside mutex_: the order elsewhere is file->mutex, then mutex_.
+  std::optional<KeptSpool> clean;
+  {
+    std::unique_lock file_lock(file->mutex);
+    if (file->spool && !file->dirty && !file->removed && file->committed) {
+      clean = KeptSpool{std::move(*file->spool), file->committed->version};
+      file->spool.reset();
+    }
+  }
+  if (clean) keep(path, std::move(*clean));
+}
+
+void OpenFiles::keep(const std::string& path, KeptSpool kept) {
+  const auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(mutex_);
-  if (--file->handles > 0) return;
-  auto it = files_.find(file->path);
-  if (it != files_.end() && it->second == file) files_.erase(it);
+  drop_old_kept(now);
+  const std::uint64_t size = kept.spool.size();
+  if (size > kMaxKeptBytes) return;  // dropped here: its bytes go back to the budget
+  if (auto old = kept_.find(path); old != kept_.end()) {
+    kept_bytes_ -= old->second.kept.spool.size();
+    kept_.erase(old);
+  }
+  // Room by age: the oldest go first.
+  while (!kept_.empty() && (kept_.size() >= kMaxKept || kept_bytes_ + size > kMaxKeptBytes)) {
+    auto oldest = std::min_element(kept_.begin(), kept_.end(),
+                                   [](const auto& a, const auto& b) { return a.second.since < b.second.since; });
+    kept_bytes_ -= oldest->second.kept.spool.size();
+    kept_.erase(oldest);
+  }
+  kept_bytes_ += size;
+  kept_.emplace(path, Kept{std::move(kept), now});
+}
+
+std::optional<KeptSpool> OpenFiles::take_kept(const std::string& path) {
+  std::lock_guard lock(mutex_);
+  drop_old_kept(std::chrono::steady_clock::now());
+  auto it = kept_.find(path);
+  if (it == kept_.end()) return std::nullopt;
+  KeptSpool kept = std::move(it->second.kept);
+  kept_bytes_ -= kept.spool.size();
+  kept_.erase(it);
+  return kept;
+}
+
+std::size_t OpenFiles::kept_count() const {
+  std::lock_guard lock(mutex_);
+  return kept_.size();
+}
+
+void OpenFiles::drop_old_kept(std::chrono::steady_clock::time_point now) {
+  std::erase_if(kept_, [&](auto& item) {
+    if (now - item.second.since < kKeepFor) return false;
+    kept_bytes_ -= item.second.kept.spool.size();
+    return true;
+  });
+}
+
+void OpenFiles::drop_all_kept() {
+  std::lock_guard lock(mutex_);
+  kept_.clear();
+  kept_bytes_ = 0;
 }
 
 std::shared_ptr<OpenFile> OpenFiles::find(const std::string& path) const {
@@ -61,6 +142,12 @@ void OpenFiles::rename(const std::string& from, const std::string& to) {
   }
   page_cache_.erase(from);
   page_cache_.erase(to);
+  for (const auto* gone : {&from, &to}) {
+    if (auto it = kept_.find(*gone); it != kept_.end()) {
+      kept_bytes_ -= it->second.kept.spool.size();
+      kept_.erase(it);
+    }
+  }
 }
 
 void OpenFiles::remove(const std::string& path) {
@@ -71,6 +158,10 @@ void OpenFiles::remove(const std::string& path) {
     files_.erase(it);
   }
   page_cache_.erase(path);
+  if (auto kept = kept_.find(path); kept != kept_.end()) {
+    kept_bytes_ -= kept->second.kept.spool.size();
+    kept_.erase(kept);
+  }
 }
 
 bool OpenFiles::page_cache_matches(const std::string& path, const VersionId& version) const {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -57,10 +58,21 @@ struct FileHandle {
   ReadAhead read_ahead;  // reads of `pinned` (or of `committed` after a chmod here)
 };
 
+// The spool of a file whose last descriptor closed with every byte committed: version
+// `version`'s bytes, kept a little while for a rename that follows. rsync, git and editors
+// write a temporary name, close it and rename it over the real one; without the spool the
+// rename reads every byte back from the servers before writing it under the new name.
+struct KeptSpool {
+  SpoolFile spool;
+  VersionId version;
+};
+
 class OpenFiles {
  public:
-  OpenFiles(std::filesystem::path spool_dir, std::uint64_t spool_limit_bytes)
-      : spool_dir_(std::move(spool_dir)), budget_(spool_limit_bytes) {}
+  OpenFiles(std::filesystem::path spool_dir, std::uint64_t spool_limit_bytes);
+  ~OpenFiles();
+  OpenFiles(const OpenFiles&) = delete;
+  OpenFiles& operator=(const OpenFiles&) = delete;
 
   // The OpenFile of `path`, made when nobody has it open; counts one more handle.
   std::shared_ptr<OpenFile> acquire(const std::string& path);
@@ -85,10 +97,27 @@ class OpenFiles {
   Result<SpoolFile> new_spool() { return SpoolFile::create(spool_dir_, budget_); }
   const SpoolBudget& budget() const { return budget_; }
 
+  // The kept spool of `path`, handed over (gone from here), if one is kept and not too old.
+  std::optional<KeptSpool> take_kept(const std::string& path);
+  std::size_t kept_count() const;
+
  private:
+  struct Kept {
+    KeptSpool kept;
+    std::chrono::steady_clock::time_point since;
+  };
+  // A closed file's clean spool goes to kept_ (within the limits in open_files.cc).
+  void keep(const std::string& path, KeptSpool kept);
+  void drop_old_kept(std::chrono::steady_clock::time_point now);  // with mutex_ held
+  void drop_all_kept();
+
+
   std::filesystem::path spool_dir_;
   SpoolBudget budget_;
   mutable std::mutex mutex_;
+  // After budget_: kept spools give their bytes back to it when dropped.
+  std::unordered_map<std::string, Kept> kept_;
+  std::uint64_t kept_bytes_ = 0;
   std::unordered_map<std::string, std::shared_ptr<OpenFile>> files_;
   std::unordered_map<std::string, VersionId> page_cache_;
 };

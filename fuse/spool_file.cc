@@ -12,6 +12,13 @@
 namespace dfs::fuse {
 
 bool SpoolBudget::reserve(std::uint64_t bytes) {
+  if (try_reserve(bytes)) return true;
+  if (!reclaim_) return false;
+  reclaim_();
+  return try_reserve(bytes);
+}
+
+bool SpoolBudget::try_reserve(std::uint64_t bytes) {
   std::uint64_t used = used_.load();
   do {
     if (limit_ != 0 && used + bytes > limit_) return false;

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 
 #include <fuse.h>
 
@@ -19,13 +20,20 @@ namespace dfs::fuse {
 class SpoolBudget {
  public:
   explicit SpoolBudget(std::uint64_t limit_bytes) : limit_(limit_bytes) {}  // 0: no limit
+  // Called once when a reservation does not fit, before it is refused: frees what is only kept
+  // for later (OpenFiles' spools of closed files). Set before any spool is made.
+  void on_full(std::function<void()> reclaim) { reclaim_ = std::move(reclaim); }
   bool reserve(std::uint64_t bytes);
   void release(std::uint64_t bytes);
   std::uint64_t used() const { return used_.load(); }
+  std::uint64_t limit() const { return limit_; }
 
  private:
+  bool try_reserve(std::uint64_t bytes);
+
   std::uint64_t limit_;
   std::atomic<std::uint64_t> used_{0};
+  std::function<void()> reclaim_;
 };
 
 class SpoolFile {

@@ -34,6 +34,8 @@ class MountedStore : public ::testing::Test {
   virtual std::string extra_client_yaml() const { return ""; }
   // Passed as dfs-fuse -o OPTS (allow_other...), for a test's fixture.
   virtual std::string extra_mount_options() const { return ""; }
+  // Servers log one line per request (for a test that checks which requests were made).
+  virtual bool verbose_servers() const { return false; }
 
   // Unmounts and mounts again (a new dfs-fuse on the same cluster): nothing cached survives.
   void remount();
