@@ -141,13 +141,13 @@ Result<ProcessRun> run_process(const std::vector<std::string>& argv, const fs::p
   UniqueFd err_fd(::open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!err_fd.valid()) return Error::from_errno(errno, "create " + stderr_file.string());
   UniqueFd read_end, write_end;
-  if (out == Stdout::count_lines) {
+  if (out != Stdout::discard) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) return Error::from_errno(errno, "pipe");
     read_end.reset(fds[0]);
     write_end.reset(fds[1]);
   }
-  const int child_out = out == Stdout::count_lines ? write_end.get() : null_fd.get();
+  const int child_out = out != Stdout::discard ? write_end.get() : null_fd.get();
   const pid_t parent = ::getpid();
 
   const auto start = Clock::now();
@@ -197,6 +197,10 @@ Result<ProcessRun> run_process(const std::vector<std::string>& argv, const fs::p
         read_end.reset();  // the end of its stdout (or an error: the count is then short, and says so)
       } else {
         run.stdout_lines += static_cast<std::uint64_t>(std::count(buffer, buffer + n, '\n'));
+        if (out == Stdout::capture && run.stdout_text.size() < kMaxCapturedStdout) {
+          run.stdout_text.append(buffer,
+                                 std::min(static_cast<std::size_t>(n), kMaxCapturedStdout - run.stdout_text.size()));
+        }
       }
     }
   }
@@ -213,6 +217,21 @@ Result<ProcessRun> run_process(const std::vector<std::string>& argv, const fs::p
                  "'" + name + "' exited with " + std::to_string(run.exit_code) + ": " + stderr_excerpt(stderr_file));
   }
   return run;
+}
+
+Result<fs::path> find_tool(const std::string& name) {
+  for (const char* folder : {"/usr/bin", "/bin"}) {
+    const fs::path candidate = fs::path(folder) / name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return Error(Errc::not_found, "no executable '" + name + "' in /usr/bin or /bin");
+}
+
+std::string loadavg() {
+  std::ifstream in("/proc/loadavg");
+  std::string line;
+  std::getline(in, line);
+  return line;
 }
 
 int run_main(CLI::App& app, int argc, char** argv, const char* name, const std::function<int()>& bench) {

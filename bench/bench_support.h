@@ -73,15 +73,22 @@ struct ProcessRun {
   double cpu_seconds = 0;         // user + system, from wait4's rusage
   double peak_rss_mib = 0;        // ru_maxrss
   std::uint64_t stdout_lines = 0; // '\n' counted on the way to nowhere (when asked for)
+  std::string stdout_text;        // its first kMaxCapturedStdout bytes (Stdout::capture)
 };
 
-enum class Stdout { discard, count_lines };
+enum class Stdout { discard, count_lines, capture };
+inline constexpr std::size_t kMaxCapturedStdout = 1 << 20;
 
 // Runs argv[0] (a path, not searched in $PATH) with stdin from /dev/null, stdout to /dev/null or
-// through a pipe whose lines are counted, stderr to `stderr_file`. Killed (an error) after
+// through a pipe whose lines are counted (and kept, for capture), stderr to `stderr_file`. Killed (an error) after
 // `timeout`; dies with this process. A non-zero exit is an error naming the command and quoting
 // the start of its stderr.
 Result<ProcessRun> run_process(const std::vector<std::string>& argv, const std::filesystem::path& stderr_file,
                                Stdout out, std::chrono::seconds timeout);
+
+// The first executable `name` in /usr/bin or /bin (a bench runs the system's tools, not $PATH's).
+Result<std::filesystem::path> find_tool(const std::string& name);
+// /proc/loadavg's line, to show how busy the machine was around the figures.
+std::string loadavg();
 
 }  // namespace dfs::bench

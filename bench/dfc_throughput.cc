@@ -28,21 +28,17 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
-#include <fstream>
-#include <mutex>
-#include <optional>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "bench/bench_support.h"
+#include "bench/listing_files.h"
 #include "client-core/dfs_client.h"
 #include "common/error.h"
 #include "common/remote_path.h"
@@ -60,7 +56,6 @@ constexpr double kPutTarget = 0.5;  // of cp: two copies on one disk, so half of
 constexpr double kGetTarget = 0.8;  // of cp from a cold page cache
 constexpr double kRssTargetMiB = 64;
 constexpr auto kCommandTimeout = std::chrono::seconds(600);  // per command; a 1 GiB put on a slow disk
-constexpr int kCreateThreads = 4;
 constexpr std::uint64_t kSeed = 20240611;
 constexpr const char* kBigRemote = "/bench/big";
 constexpr const char* kManyRemote = "/many";
@@ -106,14 +101,6 @@ struct Setup {
   }
 };
 
-Result<fs::path> find_tool(const std::string& name) {
-  for (const char* folder : {"/usr/bin", "/bin"}) {
-    const fs::path candidate = fs::path(folder) / name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return Error(Errc::not_found, "no executable '" + name + "' in /usr/bin or /bin");
-}
-
 Result<double> timed_fsync(const fs::path& file) {
   UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) return Error::from_errno(errno, "open " + file.string() + " to fsync it");
@@ -133,13 +120,6 @@ Status evict_cluster_and(const Setup& s, const fs::path& file) {
     if (auto st = evict_tree_from_page_cache(s.cluster->root(i)); !st) return st;
   }
   return evict_from_page_cache(file);
-}
-
-std::string loadavg() {
-  std::ifstream in("/proc/loadavg");
-  std::string line;
-  std::getline(in, line);
-  return line;
 }
 
 struct RunFigures {
@@ -199,52 +179,6 @@ Result<RunFigures> one_run(int run, const Setup& s) {
   return f;
 }
 
-// --ls-files small files under /many, written through the client library from a few threads.
-Result<double> create_remote_files(const testing::TestCluster& cluster, int count) {
-  client::DfsClient client(testing::client_config_for(cluster));
-  auto dir = RemotePath::parse(kManyRemote);
-  if (!dir) return dir.error();
-  const auto start = Clock::now();
-  if (auto st = client.mkdir(*dir, 0755, true); !st) return st.error();
-  client::WriteOptions options;
-  options.parent_known = true;  // made just above; as the mount does for a parent it looked up
-  std::atomic<int> next{0};
-  std::mutex failure_mutex;
-  std::optional<Error> failure;
-  const auto work = [&] {
-    for (int i = next++; i < count; i = next++) {
-      const std::string name = "f" + std::to_string(100000 + i).substr(1);
-      const std::string bytes = "file " + name + "\n";
-      auto stored = client.put(dir->child(name), client::ByteSource::from_memory(bytes), options);
-      if (!stored) {
-        const std::lock_guard lock(failure_mutex);
-        if (!failure) failure = stored.error().with_context("put " + dir->child(name).display());
-        next = count;  // the others stop at their next file
-        return;
-      }
-    }
-  };
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kCreateThreads; ++t) threads.emplace_back(work);
-  for (auto& thread : threads) thread.join();
-  if (failure) return *failure;
-  return seconds_since(start);
-}
-
-// The same number of small files in a local directory (no fsync: the ls is what is measured).
-Result<double> create_local_files(const fs::path& dir, int count) {
-  const auto start = Clock::now();
-  std::error_code ec;
-  if (!fs::create_directory(dir, ec)) return Error::from_errno(ec.value(), "mkdir " + dir.string());
-  for (int i = 0; i < count; ++i) {
-    const std::string name = "f" + std::to_string(100000 + i).substr(1);
-    std::ofstream out(dir / name);
-    out << "file " << name << "\n";
-    if (!out) return Error(Errc::io_error, "cannot write " + (dir / name).string());
-  }
-  return seconds_since(start);
-}
-
 Result<ProcessRun> counted(const Setup& s, const std::vector<std::string>& argv, std::uint64_t expected_lines) {
   auto run = run_process(argv, s.stderr_file(), Stdout::count_lines, kCommandTimeout);
   if (!run) return run;
@@ -258,7 +192,7 @@ Result<ProcessRun> counted(const Setup& s, const std::vector<std::string>& argv,
 
 Status run_ls(const Options& options, const Setup& s) {
   const auto count = static_cast<std::uint64_t>(options.ls_files);
-  auto remote_seconds = create_remote_files(*s.cluster, options.ls_files);
+  auto remote_seconds = create_remote_files(*s.cluster, kManyRemote, options.ls_files);
   if (!remote_seconds) return remote_seconds.error().with_context("creating " + std::to_string(count) + " files");
   const fs::path local_dir = s.dir / "many";
   auto local_seconds = create_local_files(local_dir, options.ls_files);

@@ -1,27 +1,12 @@
 #include "tests/fuse/mounted_store.h"
 
-#include <sys/vfs.h>
-
-#include <chrono>
-#include <csignal>
 #include <iostream>
+#include <utility>
 
 #include "tests/support/client_fixture.h"
 #include "tests/support/dfc_process.h"
 
 namespace dfs::testing {
-
-namespace {
-
-constexpr long kFuseSuperMagic = 0x65735546;
-constexpr std::chrono::seconds kMountDeadline{10};
-
-bool is_fuse_mount(const std::filesystem::path& dir) {
-  struct statfs st {};
-  return ::statfs(dir.c_str(), &st) == 0 && st.f_type == kFuseSuperMagic;
-}
-
-}  // namespace
 
 void MountedStore::SetUp() {
   cluster_ = std::make_unique<TestCluster>(TestClusterOptions{.verbose = verbose_servers()});
@@ -51,37 +36,19 @@ void MountedStore::remount() {
 }
 
 void MountedStore::mount() {
-  std::vector<std::string> argv{DFS_FUSE_BINARY, "--config", config_.string(), mountpoint_.string(), "-f"};
-  if (const std::string options = extra_mount_options(); !options.empty()) {
-    argv.push_back("-o");
-    argv.push_back(options);
-  }
-  auto spawned = ChildProcess::spawn(argv, local_ / "dfs-fuse.log");
-  ASSERT_TRUE(spawned.ok()) << spawned.error().message();
-  fuse_.emplace(std::move(*spawned));
-  auto line = fuse_->wait_for_line("mounted", kMountDeadline);
-  ASSERT_TRUE(line.ok()) << "dfs-fuse did not mount: " << line.error().message();
-  // The mount(2) is done when the line comes; statfs then waits in the kernel until the loop
-  // answers. Polled with a deadline in case the line ever comes early; between polls, a bounded
-  // wait for dfs-fuse's exit, which ends the wait at once when it dies.
-  const auto deadline = std::chrono::steady_clock::now() + kMountDeadline;
-  while (!is_fuse_mount(mountpoint_)) {
-    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "no FUSE mount on " << mountpoint_;
-    auto exited = fuse_->wait(std::chrono::milliseconds(20));
-    ASSERT_FALSE(exited.has_value()) << "dfs-fuse exited with " << *exited << " before the mount was ready";
-  }
+  auto mounted = FuseMount::mount({.binary = DFS_FUSE_BINARY,
+                                   .config = config_,
+                                   .mountpoint = mountpoint_,
+                                   .log = local_ / "dfs-fuse.log",
+                                   .mount_options = extra_mount_options()});
+  ASSERT_TRUE(mounted.ok()) << mounted.error().message();
+  fuse_.emplace(std::move(*mounted));
 }
 
 void MountedStore::unmount() {
-  if (fuse_ && fuse_->running()) {
-    const auto unmounted = run_shell("fusermount3 -u " + shell_quote(mountpoint_.string()) + " 2>&1", 15);
-    EXPECT_EQ(unmounted.exit_code, 0) << "fusermount3 -u: " << unmounted.output;
-    auto exit_code = fuse_->wait(std::chrono::seconds(10));
-    EXPECT_EQ(exit_code, std::optional<int>(0)) << "dfs-fuse did not exit cleanly after the unmount";
-    if (!exit_code) fuse_->signal(SIGKILL);
-  }
-  // Whatever happened, the scratch directory is removed later: never with the store under it.
-  if (is_fuse_mount(mountpoint_)) (void)run_shell("fusermount3 -uz " + shell_quote(mountpoint_.string()), 15);
+  if (!fuse_) return;
+  const Status unmounted = fuse_->unmount();
+  EXPECT_TRUE(unmounted.ok()) << unmounted.error().message();
   fuse_.reset();
 }
 

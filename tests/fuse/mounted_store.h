@@ -1,8 +1,7 @@
 // A real mount for a test: a TestCluster of 4 servers, dfs-fuse -f on a scratch directory, and
 // a DfsClient on the same cluster to check what the mount wrote (and write what it should read).
-// The mount is ready when dfs-fuse says "mounted" and statfs shows the FUSE magic (bounded
-// waits, no sleeps); teardown unmounts with fusermount3 -u, lazily and by killing dfs-fuse when
-// that fails, and only then removes the scratch directory, so nothing in the store is deleted.
+// Mounting and unmounting are FuseMount's (tests/support/fuse_mount.h); teardown unmounts
+// before it removes the scratch directory, so nothing in the store is deleted.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -14,7 +13,7 @@
 #include <vector>
 
 #include "client-core/dfs_client.h"
-#include "tests/support/child_process.h"
+#include "tests/support/fuse_mount.h"
 #include "tests/support/scratch_dir.h"
 #include "tests/support/shell.h"
 #include "tests/support/test_cluster.h"
@@ -52,7 +51,7 @@ class MountedStore : public ::testing::Test {
   std::unique_ptr<TestCluster> cluster_;
   std::unique_ptr<client::DfsClient> client_;
   std::filesystem::path config_;
-  std::optional<ChildProcess> fuse_;
+  std::optional<FuseMount> fuse_;
 };
 
 }  // namespace dfs::testing
