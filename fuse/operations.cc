@@ -23,6 +23,10 @@ void* init(fuse_conn_info* connection, fuse_config* config) {
   // Written bytes move from the kernel to the spool file by splice(2), not through a buffer of
   // ours: one copy of every written byte fewer.
   if ((connection->capable & FUSE_CAP_SPLICE_READ) != 0) connection->want |= FUSE_CAP_SPLICE_READ;
+  // Every readdir carries the attributes (readdirplus), not only the first batch of a listing:
+  // they come with the same LIST anyway, and without them `ls -l` of 10 000 entries made
+  // 10 000 getattr round trips after the first few hundred.
+  connection->want &= ~FUSE_CAP_READDIRPLUS_AUTO;
   return fuse_get_context()->private_data;
 }
 
@@ -30,7 +34,9 @@ fuse_operations operations() {
   fuse_operations ops{};
   ops.init = init;
   ops.getattr = getattr;
+  ops.opendir = opendir;
   ops.readdir = readdir;
+  ops.releasedir = releasedir;
   ops.mkdir = mkdir;
   ops.rmdir = rmdir;
   ops.open = open;

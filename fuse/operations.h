@@ -2,7 +2,7 @@
 // operation is a short function that turns the kernel's request into one DfsClient call and one
 // answer, errno by errno_reply.h. One file per concern:
 //   attributes.cc        getattr (lookup)
-//   directories.cc       readdir, mkdir, rmdir
+//   directories.cc       opendir, readdir, releasedir, mkdir, rmdir
 //   file_operations.cc   open, create, read, write, truncate, flush, fsync, release (the spool)
 //   namespace_changes.cc unlink, rename, symlink, readlink, chmod, chown, utimens, statfs
 //   unsupported.cc       what dfs cannot do honestly, with the errno that says so
@@ -19,8 +19,10 @@ void* init(fuse_conn_info* connection, fuse_config* config);
 
 int getattr(const char* path, struct stat* st, fuse_file_info* fi);
 
+int opendir(const char* path, fuse_file_info* fi);
 int readdir(const char* path, void* buffer, fuse_fill_dir_t filler, off_t offset, fuse_file_info* fi,
             fuse_readdir_flags flags);
+int releasedir(const char* path, fuse_file_info* fi);
 int mkdir(const char* path, mode_t mode);
 int rmdir(const char* path);
 
