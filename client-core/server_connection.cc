@@ -33,14 +33,6 @@ constexpr std::size_t kMaxErrorBody = 64 * 1024;
 // file's write. A refusal then comes after the body, which for so few bytes costs nothing.
 constexpr std::size_t kInlinePartMax = 64 * 1024;
 
-std::string basic_authorization(const Credentials& c) {
-  const std::string plain = c.user + ":" + c.password;
-  std::string out(4 * ((plain.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(plain.data()), static_cast<int>(plain.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return "Basic " + out;
-}
 
 std::string seconds_text(std::chrono::milliseconds ms) {
   if (ms.count() % 1000 == 0) return std::to_string(ms.count() / 1000) + " s";
@@ -87,6 +79,15 @@ std::string first_line(std::string text) {
 }
 
 }  // namespace
+
+std::string basic_authorization(const Credentials& c) {
+  const std::string plain = c.user + ":" + c.password;
+  std::string out(4 * ((plain.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(plain.data()), static_cast<int>(plain.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return "Basic " + out;
+}
 
 struct ServerConnection::Impl {
   ServerAddress address;

@@ -31,6 +31,9 @@ struct Credentials {
   std::string password;
 };
 
+// The Authorization header's value for `c`: "Basic " and base64 of "user:password".
+std::string basic_authorization(const Credentials& c);
+
 struct Timeouts {
   std::chrono::milliseconds connect{1000};
   std::chrono::milliseconds io{10000};  // longest wait for any one read or write

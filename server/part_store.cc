@@ -90,7 +90,8 @@ Result<std::unique_ptr<PartWriter>> PartStore::begin_part(std::string_view user,
   if (!folder) return folder.error();
 
   const std::string temp_name = std::string(kTempPrefix) + random_suffix();
-  const int fd = ::openat(folder->get(), temp_name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  // Read and write: a body spliced in is hashed by reading it back.
+  const int fd = ::openat(folder->get(), temp_name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return Error::from_errno(errno, "create temp file for " + path.display());
   UniqueFd file(fd);
   // Reserve the space now, so a full disk is reported before the body is streamed.

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "server/confined_dir.h"
@@ -42,12 +43,53 @@ void PartWriter::hash_into_blocks(const char* data, std::size_t size) {
   }
 }
 
+void PartWriter::hash(const char* data, std::size_t size) {
+  whole_.update(data, size);
+  hash_into_blocks(data, size);
+}
+
+void PartWriter::advance(std::size_t size) {
+  written_ += size;
+  // Start writeback as the body arrives, so the fsync in finish() has little left to wait for.
+  if (written_ - flushed_ >= kWritebackBytes) {
+    ::sync_file_range(file_.get(), static_cast<off_t>(data_offset(descriptor_.part_size) + flushed_),
+                      static_cast<off_t>(written_ - flushed_), SYNC_FILE_RANGE_WRITE);
+    flushed_ = written_;
+  }
+}
+
+Status PartWriter::write_from_pipe(int pipe_fd, std::size_t size) {
+  if (size > remaining()) {
+    return Error(Errc::invalid_argument, "body is longer than the part size " + std::to_string(descriptor_.part_size));
+  }
+  const auto start = static_cast<off_t>(data_offset(descriptor_.part_size) + written_);
+  off_t at = start;
+  for (std::size_t moved = 0; moved < size;) {
+    const ssize_t n = ::splice(pipe_fd, nullptr, file_.get(), &at, size - moved, SPLICE_F_MOVE);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Error::from_errno(errno, "write part");
+    if (n == 0) return Error(Errc::io_error, "the body's pipe ended early");
+    moved += static_cast<std::size_t>(n);
+  }
+  // The bytes are hashed as the file now holds them, from the page cache they were just put in.
+  if (read_back_.empty()) read_back_.resize(1 << 20);
+  for (std::size_t done = 0; done < size;) {
+    const std::size_t want = std::min(read_back_.size(), size - done);
+    const ssize_t n = ::pread(file_.get(), read_back_.data(), want, start + static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Error::from_errno(n < 0 ? errno : EIO, "read back part");
+    hash(read_back_.data(), static_cast<std::size_t>(n));
+    done += static_cast<std::size_t>(n);
+  }
+  advance(size);
+  return {};
+}
+
 Status PartWriter::write(const char* data, std::size_t size) {
   if (size > remaining()) {
     return Error(Errc::invalid_argument, "body is longer than the part size " + std::to_string(descriptor_.part_size));
   }
-  whole_.update(data, size);
-  hash_into_blocks(data, size);
+  hash(data, size);
   const std::uint64_t base = data_offset(descriptor_.part_size) + written_;
   std::size_t done = 0;
   while (done < size) {
@@ -58,13 +100,7 @@ Status PartWriter::write(const char* data, std::size_t size) {
     }
     done += static_cast<std::size_t>(n);
   }
-  written_ += size;
-  // Start writeback as the body arrives, so the fsync in finish() has little left to wait for.
-  if (written_ - flushed_ >= kWritebackBytes) {
-    ::sync_file_range(file_.get(), static_cast<off_t>(data_offset(descriptor_.part_size) + flushed_),
-                      static_cast<off_t>(written_ - flushed_), SYNC_FILE_RANGE_WRITE);
-    flushed_ = written_;
-  }
+  advance(size);
   return {};
 }
 

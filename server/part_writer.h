@@ -29,12 +29,18 @@ class PartWriter {
   std::uint64_t remaining() const { return descriptor_.part_size - written_; }
 
   Status write(const char* data, std::size_t size);
+  // The next `size` bytes, waiting in pipe `pipe_fd`: spliced into the file without passing
+  // through this process, then hashed as they are read back from the page cache.
+  Status write_from_pipe(int pipe_fd, std::size_t size);
   // Errc::invalid_argument when the bytes do not match the declared checksum, Errc::conflict when a
   // newer version was committed meanwhile, Errc::no_space when the disk filled up.
   Status finish();
 
  private:
   void hash_into_blocks(const char* data, std::size_t size);
+  void hash(const char* data, std::size_t size);
+  // After `size` more bytes reached the file: counts them and starts their writeback.
+  void advance(std::size_t size);
 
   EntryLocks& locks_;
   std::string entry_key_;
@@ -49,6 +55,7 @@ class PartWriter {
   Xxh3Hasher block_;
   std::uint64_t block_fill_ = 0;
   std::vector<std::uint64_t> block_sums_;
+  std::vector<char> read_back_;  // write_from_pipe's buffer for hashing
   bool finished_ = false;
   std::vector<UniqueFd> unsynced_dirs_;
 };
