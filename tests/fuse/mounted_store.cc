@@ -24,7 +24,7 @@ bool is_fuse_mount(const std::filesystem::path& dir) {
 }  // namespace
 
 void MountedStore::SetUp() {
-  cluster_ = std::make_unique<TestCluster>(TestClusterOptions{.verbose = false});
+  cluster_ = std::make_unique<TestCluster>(cluster_options());
   client_ = std::make_unique<client::DfsClient>(client_config_for(*cluster_));
   config_ = local_ / "dfc.yaml";
   write_dfc_yaml(*cluster_, cluster_->credentials(), config_);
