@@ -66,5 +66,17 @@ TEST_F(FullServerDisk, CloseOfAVersionTooBigIsEnospcAndTheOldContentStays) {
   EXPECT_EQ(difference_between(mountpoint() / "f", local("old")), "");
 }
 
+// Same size, other bytes: the kernel sees no change of size that would make it drop the pages
+// it kept of the refused write, so the mount must tell it at the next open.
+TEST_F(FullServerDisk, ARefusedRewriteOfTheSameSizeIsNotReadBack) {
+  disk_.fill_leaving(64 << 10);
+  write_pseudo_random_file(local("new"), 1 << 20, 2);
+  const int close_errno = overwrite_f_with(local("new"));
+  EXPECT_EQ(close_errno, ENOSPC) << std::strerror(close_errno);
+  EXPECT_EQ(difference_between(mountpoint() / "f", local("old")), "");
+  remount();
+  EXPECT_EQ(difference_between(mountpoint() / "f", local("old")), "");
+}
+
 }  // namespace
 }  // namespace dfs::testing
