@@ -87,7 +87,12 @@ Status commit(MountState& mount, OpenFile& file, const RemotePath& path) {
   if (file.explicit_mtime) options.mtime_ns = file.attributes.mtime_ns;
   options.parent_known = true;  // the kernel looked the parent up to reach this file
   auto written = mount.client->put(path, client::ByteSource::from_fd(file.spool->fd(), file.spool->size()), options);
-  if (!written) return written.error();
+  if (!written) {
+    // The kernel's pages of this path now hold the refused bytes: the next open must drop them.
+    // (A new size makes the kernel drop them itself; the same size does not.)
+    mount.open_files.forget_page_cache(path.str());
+    return written.error();
+  }
   file.dirty = false;
   file.explicit_mtime = false;
   file.attributes = written->attributes;

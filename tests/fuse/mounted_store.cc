@@ -9,7 +9,7 @@
 namespace dfs::testing {
 
 void MountedStore::SetUp() {
-  cluster_ = std::make_unique<TestCluster>(TestClusterOptions{.verbose = verbose_servers()});
+  cluster_ = std::make_unique<TestCluster>(cluster_options());
   client_ = std::make_unique<client::DfsClient>(client_config_for(*cluster_));
   config_ = local_ / "dfc.yaml";
   write_dfc_yaml(*cluster_, cluster_->credentials(), config_);

@@ -14,7 +14,8 @@ namespace {
 
 class RenameFromSpool : public MountedStore {
  protected:
-  bool verbose_servers() const override { return true; }
+  // One log line per request: the test checks which requests reached the servers.
+  TestClusterOptions cluster_options() const override { return {.verbose = true}; }
 };
 
 // GET requests for `path` in every server's log so far.

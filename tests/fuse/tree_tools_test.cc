@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/fuse/mounted_store.h"
+#include "tests/fuse/sample_tree.h"
 #include "tests/support/client_fixture.h"
 
 namespace dfs::testing {
@@ -10,16 +11,9 @@ namespace {
 
 using TreeTools = MountedStore;
 
-// A small tree with files, a nested directory, modes and a relative symlink, at `root`.
-std::string make_tree(const std::string& root) {
-  return "mkdir -p " + root + "/src/sub && printf 'a\\n' > " + root + "/src/a && printf 'b\\n' > " + root +
-         "/src/sub/b && head -c 300000 /dev/urandom > " + root + "/src/sub/blob && chmod 750 " + root +
-         "/src/sub && chmod 600 " + root + "/src/a && ln -s sub/b " + root + "/src/link";
-}
-
 TEST_F(TreeTools, CpDashAOfATreeWithSymlinksKeepsContentModesAndLinks) {
   const std::string here = local("tree").string();
-  ASSERT_EQ(run_shell(make_tree(here)).exit_code, 0);
+  ASSERT_EQ(run_shell(make_sample_tree(here)).exit_code, 0);
   auto copied = in_mount("cp -a " + here + "/src copy && diff -r --no-dereference " + here + "/src copy");
   ASSERT_EQ(copied.exit_code, 0) << copied.output;
   auto listed = in_mount("stat -c '%a %N' copy/a copy/sub copy/link && find copy | sort && du -sb copy/sub/blob");
@@ -32,7 +26,7 @@ TEST_F(TreeTools, CpDashAOfATreeWithSymlinksKeepsContentModesAndLinks) {
 
 TEST_F(TreeTools, TarRoundTripThroughTheMount) {
   const std::string here = local("tree").string();
-  ASSERT_EQ(run_shell(make_tree(here)).exit_code, 0);
+  ASSERT_EQ(run_shell(make_sample_tree(here)).exit_code, 0);
   auto packed = in_mount("tar -C " + here + " -cf archive.tar src && mkdir out && tar -C out -xf archive.tar"
                          " && diff -r --no-dereference " + here + "/src out/src"
                          " && tar -C out -cf - src | tar -C " + here + " -xf - --transform s/^src/back/"

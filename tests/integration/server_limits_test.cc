@@ -1,7 +1,6 @@
 // Limits a hostile or unlucky client meets: body over the limit (413), a full disk (507),
 // and 64 clients at once.
 #include <gtest/gtest.h>
-#include <sys/mount.h>
 
 #include <atomic>
 #include <filesystem>
@@ -9,6 +8,7 @@
 
 #include "tests/support/part_fixtures.h"
 #include "tests/support/shell.h"
+#include "tests/support/limited_tmpfs.h"
 #include "tests/support/test_cluster.h"
 
 namespace dfs {
@@ -37,26 +37,9 @@ TEST(ServerLimits, ABodyOverTheLimitIs413BeforeAnyByteIsStored) {
   EXPECT_TRUE(put_and_commit(c, path, "small", {2, 1}).ok());
 }
 
-// A size-limited tmpfs the test mounts and unmounts itself.
-class SmallFilesystem {
- public:
-  SmallFilesystem(const std::filesystem::path& where, const std::string& size) : where_(where) {
-    std::filesystem::create_directories(where_);
-    mounted_ = ::mount("tmpfs", where_.c_str(), "tmpfs", 0, ("size=" + size).c_str()) == 0;
-  }
-  ~SmallFilesystem() {
-    if (mounted_) ::umount2(where_.c_str(), MNT_DETACH);
-  }
-  bool mounted() const { return mounted_; }
-
- private:
-  std::filesystem::path where_;
-  bool mounted_ = false;
-};
-
 TEST(ServerLimits, AFullDiskIs507AndThePreviousVersionStaysReadable) {
   ScratchDir scratch("dfs-small-disk");
-  SmallFilesystem disk(scratch / "disk", "4m");
+  LimitedTmpfs disk(scratch / "disk", "4m");
   ASSERT_TRUE(disk.mounted()) << "mounting a tmpfs needs root";
   TestCluster cluster({.servers = 1, .data_parent = scratch / "disk"});
   auto c = cluster.connect(0);

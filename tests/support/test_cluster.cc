@@ -41,7 +41,8 @@ std::vector<client::ServerAddress> TestCluster::addresses() const {
 std::string TestCluster::url(int i) const { return "http://127.0.0.1:" + std::to_string(address(i).port); }
 
 std::filesystem::path TestCluster::root(int i) const {
-  const auto parent = options_.data_parent.empty() ? scratch_.path() : options_.data_parent;
+  auto parent = options_.data_parent.empty() ? scratch_.path() : options_.data_parent;
+  if (const auto own = options_.data_parent_of.find(i); own != options_.data_parent_of.end()) parent = own->second;
   return parent / ("dfs" + std::to_string(i + 1));
 }
 

@@ -10,6 +10,7 @@
 #include <csignal>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,8 @@ struct TestClusterOptions {
   std::string extra_yaml;  // appended to every server's config file
   bool verbose = true;     // one log line per request in the server logs
   std::filesystem::path data_parent;  // where the server roots go; default: the scratch dir
+  // Server index -> where that server's root goes instead (one server on a small disk).
+  std::map<int, std::filesystem::path> data_parent_of;
 };
 
 class TestCluster {
