@@ -178,7 +178,10 @@ int read(const char* kernel_path, char* buffer, size_t size, off_t offset, fuse_
   const client::EntryInfo& version = metadata_changed_here ? *file.committed : *handle.pinned;
   auto got = handle.read_ahead.read(
       version.version, version.attributes.size, static_cast<std::uint64_t>(offset), std::span(buffer, size),
-      [&](std::uint64_t at, std::span<char> into) { return mount.client->read(*path, version, at, into); });
+      // Owns its copies: the next window is fetched on another thread after this read returns.
+      [client = mount.client.get(), path = *path, version](std::uint64_t at, std::span<char> into) {
+        return client->read(path, version, at, into);
+      });
   if (!got) return reply_error("read", kernel_path, got.error());
   return static_cast<int>(*got);
 }

@@ -2,12 +2,14 @@
 // the mount options (set once, here), the multithreaded loop. The operations are in operations.h.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "client-core/client_config.h"
+#include "fuse/kernel_read_ahead.h"
 #include "fuse/mount_state.h"
 #include "fuse/operations.h"
 
@@ -74,6 +76,9 @@ int main(int argc, char** argv) {
     add_arg(args, options);
   }
   if (debug) add_arg(args, "-d");
+  // Resolved before mounting: afterwards, resolving it would ask the mount, not yet served.
+  std::error_code resolve_error;
+  const auto mount_path = std::filesystem::canonical(mountpoint, resolve_error);
   const fuse_operations ops = dfs::fuse::operations();
   fuse* fs = fuse_new(&args, &ops, sizeof ops, &mount);
   fuse_opt_free_args(&args);
@@ -83,6 +88,12 @@ int main(int argc, char** argv) {
     return kFailureExit;  // libfuse has said why
   }
   // The mount exists from here on; requests wait in the kernel until the loop runs.
+  if (resolve_error) {
+    std::fprintf(stderr, "dfs-fuse: kernel read-ahead left at its default: cannot resolve %s: %s\n", mountpoint.c_str(),
+                 resolve_error.message().c_str());
+  } else if (auto tuned = dfs::fuse::set_kernel_read_ahead(mount_path, dfs::fuse::kKernelReadAheadKib); !tuned) {
+    std::fprintf(stderr, "dfs-fuse: kernel read-ahead left at its default: %s\n", tuned.error().message().c_str());
+  }
   std::printf("dfs-fuse: mounted %s on %s\n", config_file->c_str(), mountpoint.c_str());
   std::fflush(stdout);
   int status = kFailureExit;

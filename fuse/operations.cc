@@ -1,5 +1,7 @@
 #include "fuse/operations.h"
 
+#include "fuse/kernel_read_ahead.h"
+
 namespace dfs::fuse {
 
 namespace {
@@ -19,7 +21,8 @@ void* init(fuse_conn_info* connection, fuse_config* config) {
   config->kernel_cache = 0;         // open() decides keep_cache from the version (close-to-open)
   connection->max_read = kMaxRequestBytes;  // must equal the max_read mount option (main.cc)
   connection->max_write = kMaxRequestBytes;
-  connection->max_readahead = kMaxRequestBytes;
+  // The kernel keeps the smaller of this and the mount's read_ahead_kb, raised by main.cc.
+  connection->max_readahead = kKernelReadAheadKib * 1024;
   // Written bytes move from the kernel to the spool file by splice(2), not through a buffer of
   // ours: one copy of every written byte fewer.
   if ((connection->capable & FUSE_CAP_SPLICE_READ) != 0) connection->want |= FUSE_CAP_SPLICE_READ;

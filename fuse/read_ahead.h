@@ -1,21 +1,25 @@
 // Read-ahead for one descriptor: a read that continues where the previous one ended fetches a
 // window of several MiB in one go, and the reads after it are answered from memory. The kernel
-// asks in 128 KiB steps (its read-ahead for a FUSE mount); one ranged GET per step spent more
-// time on the request than on the bytes, a cold read ran at 0.4x the disk.
+// asks in steps of at most 1 MiB; one ranged GET per step spent more time on the request than
+// on the bytes, a cold read ran at 0.4x the disk.
 //
-// The window doubles from 1 MiB up to kMaxWindow while reads stay sequential; a read elsewhere
-// is passed through as it is and shrinks the window again. The window belongs to one version:
-// reads of another (the file changed, or the descriptor was re-pinned) start afresh.
+// The window doubles from 1 MiB up to kMaxWindow while reads stay sequential, and once half of
+// it has been read the next window is fetched in the background, so the servers' disks and the
+// reader work at the same time (without it a cold read left a third of the CPU idle). A read
+// elsewhere is passed through as it is and shrinks the window again. The windows belong to one
+// version: reads of another (the file changed, or the descriptor was re-pinned) start afresh.
 // Thread-safe: the kernel may send several reads of one descriptor at once; the ones waiting
-// while the window is fetched are then answered from it.
+// while a window is fetched are then answered from it. Memory: two windows at most.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <future>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
-#include <vector>
 
 #include "common/error.h"
 #include "common/version_id.h"
@@ -27,24 +31,43 @@ class ReadAhead {
   static constexpr std::size_t kMinWindow = 1 << 20;
   static constexpr std::size_t kMaxWindow = 8 << 20;
 
-  // Fills `into` with bytes from `offset` of the version's file (fewer only at its end).
+  // Fills `into` with bytes from `offset` of the version's file (fewer only at its end). It may
+  // run on another thread after read() returned, so it must own what it uses (no references to
+  // the caller's stack).
   using Fetch = std::function<Result<std::size_t>(std::uint64_t offset, std::span<char> into)>;
+
+  ReadAhead() = default;
+  ~ReadAhead();  // waits for a background fetch
+  ReadAhead(const ReadAhead&) = delete;
+  ReadAhead& operator=(const ReadAhead&) = delete;
 
   // Bytes [offset, offset + buffer.size()) of `version`, a file of `file_size` bytes.
   Result<std::size_t> read(const VersionId& version, std::uint64_t file_size, std::uint64_t offset,
                            std::span<char> buffer, const Fetch& fetch);
 
-  // Bytes held now (for tests and the memory bound: at most kMaxWindow).
+  // Bytes held now (for tests and the memory bound: at most 2 * kMaxWindow).
   std::size_t held() const;
 
  private:
-  bool holds(const VersionId& version, std::uint64_t offset, std::size_t length) const;
+  struct Window {
+    std::uint64_t start = 0;  // file offset of bytes[0]
+    std::size_t size = 0;
+    std::unique_ptr<char[]> bytes;
+  };
+  struct Pending {
+    std::uint64_t start = 0;
+    std::size_t size = 0;
+    std::future<Result<Window>> window;
+  };
+  static Result<Window> fetch_window(const Fetch& fetch, std::uint64_t start, std::size_t size);
+  bool holds(std::uint64_t offset, std::size_t length) const;
+  void drop_pending();  // waits for it: its fetch may still use the caller's client
 
   mutable std::mutex mutex_;
   VersionId version_;
-  std::uint64_t start_ = 0;      // file offset of window_[0]
-  std::vector<char> window_;     // the bytes fetched last
-  std::uint64_t next_ = 0;       // where a sequential read would continue
+  Window window_;
+  std::optional<Pending> next_;  // the window after window_, being fetched
+  std::uint64_t next_offset_ = 0;  // where a sequential read would continue
   std::size_t window_size_ = kMinWindow;
 };
 

@@ -6,8 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace dfs::fuse {
@@ -16,8 +19,9 @@ namespace {
 // A file whose byte at offset i is i % 251, with a count of fetches and of bytes fetched.
 struct FakeFile {
   std::uint64_t size;
-  int fetches = 0;
-  std::uint64_t fetched = 0;
+  // Atomic: the next window is fetched on another thread.
+  std::atomic<int> fetches{0};
+  std::atomic<std::uint64_t> fetched{0};
   ReadAhead::Fetch fetch() {
     return [this](std::uint64_t offset, std::span<char> into) -> Result<std::size_t> {
       ++fetches;
@@ -53,7 +57,34 @@ TEST(ReadAhead, SequentialReadsFetchGrowingWindowsAndReturnTheRightBytes) {
   EXPECT_EQ(file.fetched, file.size);  // nothing fetched twice
   // 1 + 2 + 4 MiB, then 8 MiB windows: 3 + 57/8 rounded up.
   EXPECT_EQ(file.fetches, 3 + 8);
-  EXPECT_LE(ahead.held(), ReadAhead::kMaxWindow);
+  EXPECT_LE(ahead.held(), 2 * ReadAhead::kMaxWindow);
+}
+
+TEST(ReadAhead, TheNextWindowIsFetchedInTheBackground) {
+  FakeFile file{32 << 20};
+  std::mutex mutex;
+  int fetched_elsewhere = 0;
+  const auto caller = std::this_thread::get_id();
+  auto plain = file.fetch();
+  ReadAhead::Fetch fetch = [&](std::uint64_t offset, std::span<char> into) {
+    {
+      std::lock_guard lock(mutex);
+      if (std::this_thread::get_id() != caller) ++fetched_elsewhere;
+    }
+    return plain(offset, into);
+  };
+  {
+    ReadAhead ahead;
+    std::vector<char> buffer(kStep);
+    for (std::uint64_t offset = 0; offset < file.size; offset += kStep) {
+      auto got = ahead.read(kV1, file.size, offset, buffer, fetch);
+      ASSERT_TRUE(got);
+      ASSERT_TRUE(bytes_match(buffer, offset, *got)) << "at " << offset;
+    }
+  }  // the destructor waits for a fetch still running
+  std::lock_guard lock(mutex);
+  EXPECT_GT(fetched_elsewhere, 0);
+  EXPECT_EQ(file.fetched, file.size) << "nothing fetched twice, nothing past the end";
 }
 
 TEST(ReadAhead, AReadElsewhereIsPassedThroughAsAsked) {
@@ -61,7 +92,7 @@ TEST(ReadAhead, AReadElsewhereIsPassedThroughAsAsked) {
   ReadAhead ahead;
   std::vector<char> buffer(4096);
   ASSERT_TRUE(ahead.read(kV1, file.size, 0, buffer, file.fetch()));  // sequential from 0: a window
-  const auto before = file.fetched;
+  const auto before = file.fetched.load();
   auto got = ahead.read(kV1, file.size, 40 << 20, buffer, file.fetch());
   ASSERT_TRUE(got);
   EXPECT_EQ(*got, 4096u);
@@ -91,7 +122,7 @@ TEST(ReadAhead, AnotherVersionIsFetchedAfresh) {
   ReadAhead ahead;
   std::vector<char> buffer(kStep);
   ASSERT_TRUE(ahead.read(kV1, file.size, 0, buffer, file.fetch()));
-  const int before = file.fetches;
+  const int before = file.fetches.load();
   ASSERT_TRUE(ahead.read(kV2, file.size, kStep, buffer, file.fetch()));  // inside the old window
   EXPECT_EQ(file.fetches, before + 1);
 }
