@@ -217,15 +217,25 @@ struct ServerConnection::Impl {
   // connection that the server closed meanwhile fails at once; that is retried once, afresh.
   Status request_header(std::string_view method, const RequestTarget& target, const Decorate& decorate,
                         std::optional<Parser>& parser, std::string_view doing) {
+    http::request<http::empty_body> req;
+    prepare(req, method, target);
+    if (decorate) decorate(req);
+    req.prepare_payload();
+    return send_and_read_header([&] { return run([&](auto h) { http::async_write(stream, req, h); }); }, parser, doing);
+  }
+
+  // Connects when needed, sends with `send` (a whole request, or only its header) and reads
+  // the answer's header into `parser`. A kept-alive connection that the server closed
+  // meanwhile fails at once; that is retried once, afresh: the callers send nothing a server
+  // acts on twice in a harmful way (plain requests, a small part stored again, or a header
+  // whose body has not left).
+  template <class Send>
+  Status send_and_read_header(const Send& send, std::optional<Parser>& parser, std::string_view doing) {
     for (int attempt = 0;; ++attempt) {
       const bool reused = connected;
       if (auto st = ensure_connected(); !st) return st;
-      http::request<http::empty_body> req;
-      prepare(req, method, target);
-      if (decorate) decorate(req);
-      req.prepare_payload();
       stream.expires_after(timeouts.io);
-      auto ec = run([&](auto h) { http::async_write(stream, req, h); });
+      beast::error_code ec = send();
       parser.emplace();
       parser->body_limit(std::numeric_limits<std::uint64_t>::max());
       if (!ec) {
@@ -297,61 +307,32 @@ Status ServerConnection::Impl::put_with_body(const RemotePath& path, const proto
     req.body().data = chunk.data();
     req.body().size = static_cast<std::size_t>(d.part_size);
     req.body().more = false;
-    // Storing the same part version again is harmless, so a kept-alive connection the server
-    // had closed is retried once, like a plain request.
-    for (int attempt = 0;; ++attempt) {
-      const bool reused = connected;
-      if (auto st = ensure_connected(); !st) return st;
+    std::optional<Parser> parser;
+    const auto send_whole = [&] {
       Serializer whole(req);
-      stream.expires_after(timeouts.io);
-      auto ec = run([&](auto h) { http::async_write(stream, whole, h); });
-      Parser parser;
-      parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-      if (!ec) {
-        stream.expires_after(timeouts.io);
-        ec = run([&](auto h) { http::async_read_header(stream, buffer, parser, h); });
-      }
-      if (ec && reused && attempt == 0 && stale_connection(ec)) {
-        close();
-        continue;
-      }
-      if (ec) return network_error(ec, "storing a part");
-      if (auto st = check_status(parser); !st) return st;
-      auto body = read_small_body(parser);
-      if (!body) return body.error();
-      return {};
-    }
+      return run([&](auto h) { http::async_write(stream, whole, h); });
+    };
+    if (auto st = send_and_read_header(send_whole, parser, "storing a part"); !st) return st;
+    if (auto st = check_status(*parser); !st) return st;
+    auto body = read_small_body(*parser);
+    if (!body) return body.error();
+    return {};
   }
   req.set(http::field::expect, "100-continue");
   req.body().data = nullptr;
   req.body().more = true;
   std::optional<Serializer> serializer;
-
-  for (int attempt = 0;; ++attempt) {
-    const bool reused = connected;
-    if (auto st = ensure_connected(); !st) return st;
+  std::optional<Parser> interim;
+  const auto send_header = [&] {
     serializer.emplace(req);
-    stream.expires_after(timeouts.io);
-    auto ec = run([&](auto h) { http::async_write_header(stream, *serializer, h); });
-    Parser interim;
-    interim.body_limit(std::numeric_limits<std::uint64_t>::max());
-    if (!ec) {
-      stream.expires_after(timeouts.io);
-      ec = run([&](auto h) { http::async_read_header(stream, buffer, interim, h); });
-    }
-    // No body byte has left yet, so a connection the server had closed can be retried.
-    if (ec && reused && attempt == 0 && stale_connection(ec)) {
-      close();
-      continue;
-    }
-    if (ec) return network_error(ec, "waiting for the server to accept a part");
-    if (interim.get().result() != http::status::continue_) {
-      auto body = read_small_body(interim);
-      close();  // the request's body was never sent
-      if (!body) return body.error();
-      return http_error(interim, *body);
-    }
-    break;
+    return run([&](auto h) { http::async_write_header(stream, *serializer, h); });
+  };
+  if (auto st = send_and_read_header(send_header, interim, "waiting for the server to accept a part"); !st) return st;
+  if (interim->get().result() != http::status::continue_) {
+    auto body = read_small_body(*interim);
+    close();  // the request's body was never sent
+    if (!body) return body.error();
+    return http_error(*interim, *body);
   }
 
   if (auto st = send_body(*serializer, req); !st) return st;
