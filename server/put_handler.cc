@@ -7,6 +7,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <memory>
 #include <vector>
 
 #include "common/unique_fd.h"
@@ -85,17 +86,24 @@ struct BodyOutcome {
 asio::awaitable<beast::error_code> wait_readable(Exchange& ex) {
   auto& socket = ex.stream.socket();
   asio::steady_timer deadline(socket.get_executor(), ex.server.config.idle_timeout);
-  bool timed_out = false;
-  deadline.async_wait([&socket, &timed_out](const beast::error_code& ec) {
-    if (ec) return;  // cancelled: the socket answered first
-    timed_out = true;
+  // Shared with the timer's handler, which may still run (already due) after this returns; it
+  // touches the socket only while this wait is on. Both run on the connection's one thread.
+  struct WaitState {
+    bool waiting = true;
+    bool timed_out = false;
+  };
+  auto state = std::make_shared<WaitState>();
+  deadline.async_wait([&socket, state](const beast::error_code& ec) {
+    if (ec || !state->waiting) return;  // cancelled, or the socket answered first
+    state->timed_out = true;
     beast::error_code ignored;
     socket.cancel(ignored);
   });
   beast::error_code ec;
   co_await socket.async_wait(asio::ip::tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, ec));
+  state->waiting = false;
   deadline.cancel();
-  co_return timed_out ? beast::error_code(beast::error::timeout) : ec;
+  co_return state->timed_out ? beast::error_code(beast::error::timeout) : ec;
 }
 
 // The rest of a large body, moved from the socket into the part file with splice(2) through a
