@@ -30,9 +30,16 @@ TEST(FanOut, ZeroTasksIsNothingAndOneRunsOnTheCaller) {
 
 TEST(FanOut, ReusesItsThreadsAcrossCalls) {
   FanOut fan_out;
+  // First, 4 tasks that wait for each other: 3 threads besides the caller must exist at once.
+  std::atomic<int> started{0};
+  fan_out.run(4, [&](std::size_t) {
+    ++started;
+    while (started.load() < 4) std::this_thread::yield();
+  });
+  EXPECT_EQ(fan_out.threads(), 3u);
+  // Then many calls: idle threads are handed the tasks. A worker may still be on its way back
+  // to idle when the next call starts, so a few more may be made, never one per task (150).
   for (int call = 0; call < 50; ++call) fan_out.run(4, [](std::size_t) {});
-  // Each call needs 3 threads besides the caller; a worker may still be on its way back to
-  // idle when the next call starts, so a few more may be made, never one per task.
   EXPECT_GE(fan_out.threads(), 3u);
   EXPECT_LT(fan_out.threads(), 50u);
 }
