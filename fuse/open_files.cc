@@ -60,18 +60,12 @@ void OpenFiles::keep(const std::string& path, KeptSpool kept) {
   drop_old_kept(now);
   const std::uint64_t size = kept.spool.size();
   if (size > kMaxKeptBytes) return;  // dropped here: its bytes go back to the budget
-  if (auto old = kept_.find(path); old != kept_.end()) {
-    kept_bytes_ -= old->second.kept.spool.size();
-    kept_.erase(old);
-  }
+  kept_.erase(path);
   // Room by age: the oldest go first.
-  while (!kept_.empty() && (kept_.size() >= kMaxKept || kept_bytes_ + size > kMaxKeptBytes)) {
-    auto oldest = std::min_element(kept_.begin(), kept_.end(),
-                                   [](const auto& a, const auto& b) { return a.second.since < b.second.since; });
-    kept_bytes_ -= oldest->second.kept.spool.size();
-    kept_.erase(oldest);
+  while (!kept_.empty() && (kept_.size() >= kMaxKept || kept_bytes() + size > kMaxKeptBytes)) {
+    kept_.erase(std::min_element(kept_.begin(), kept_.end(),
+                                 [](const auto& a, const auto& b) { return a.second.since < b.second.since; }));
   }
-  kept_bytes_ += size;
   kept_.emplace(path, Kept{std::move(kept), now});
 }
 
@@ -81,28 +75,23 @@ std::optional<KeptSpool> OpenFiles::take_kept(const std::string& path) {
   auto it = kept_.find(path);
   if (it == kept_.end()) return std::nullopt;
   KeptSpool kept = std::move(it->second.kept);
-  kept_bytes_ -= kept.spool.size();
   kept_.erase(it);
   return kept;
 }
 
-std::size_t OpenFiles::kept_count() const {
-  std::lock_guard lock(mutex_);
-  return kept_.size();
+std::uint64_t OpenFiles::kept_bytes() const {
+  std::uint64_t bytes = 0;
+  for (const auto& [path, item] : kept_) bytes += item.kept.spool.size();
+  return bytes;
 }
 
 void OpenFiles::drop_old_kept(std::chrono::steady_clock::time_point now) {
-  std::erase_if(kept_, [&](auto& item) {
-    if (now - item.second.since < kKeepFor) return false;
-    kept_bytes_ -= item.second.kept.spool.size();
-    return true;
-  });
+  std::erase_if(kept_, [&](const auto& item) { return now - item.second.since >= kKeepFor; });
 }
 
 void OpenFiles::drop_all_kept() {
   std::lock_guard lock(mutex_);
   kept_.clear();
-  kept_bytes_ = 0;
 }
 
 std::shared_ptr<OpenFile> OpenFiles::find(const std::string& path) const {
@@ -142,12 +131,8 @@ void OpenFiles::rename(const std::string& from, const std::string& to) {
   }
   page_cache_.erase(from);
   page_cache_.erase(to);
-  for (const auto* gone : {&from, &to}) {
-    if (auto it = kept_.find(*gone); it != kept_.end()) {
-      kept_bytes_ -= it->second.kept.spool.size();
-      kept_.erase(it);
-    }
-  }
+  kept_.erase(from);
+  kept_.erase(to);
 }
 
 void OpenFiles::remove(const std::string& path) {
@@ -158,10 +143,7 @@ void OpenFiles::remove(const std::string& path) {
     files_.erase(it);
   }
   page_cache_.erase(path);
-  if (auto kept = kept_.find(path); kept != kept_.end()) {
-    kept_bytes_ -= kept->second.kept.spool.size();
-    kept_.erase(kept);
-  }
+  kept_.erase(path);
 }
 
 bool OpenFiles::page_cache_matches(const std::string& path, const VersionId& version) const {

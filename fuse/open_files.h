@@ -99,7 +99,6 @@ class OpenFiles {
 
   // The kept spool of `path`, handed over (gone from here), if one is kept and not too old.
   std::optional<KeptSpool> take_kept(const std::string& path);
-  std::size_t kept_count() const;
 
  private:
   struct Kept {
@@ -109,6 +108,7 @@ class OpenFiles {
   // A closed file's clean spool goes to kept_ (within the limits in open_files.cc).
   void keep(const std::string& path, KeptSpool kept);
   void drop_old_kept(std::chrono::steady_clock::time_point now);  // with mutex_ held
+  std::uint64_t kept_bytes() const;                                // with mutex_ held (16 at most)
   void drop_all_kept();
 
 
@@ -117,7 +117,6 @@ class OpenFiles {
   mutable std::mutex mutex_;
   // After budget_: kept spools give their bytes back to it when dropped.
   std::unordered_map<std::string, Kept> kept_;
-  std::uint64_t kept_bytes_ = 0;
   std::unordered_map<std::string, std::shared_ptr<OpenFile>> files_;
   std::unordered_map<std::string, VersionId> page_cache_;
 };
