@@ -72,20 +72,9 @@ Status SpoolFile::grow_to(std::uint64_t size) {
 }
 
 Status SpoolFile::write(std::uint64_t offset, const char* data, std::size_t length) {
-  const std::uint64_t old_size = size_;
-  if (Status grown = grow_to(offset + length); !grown) return grown;
-  std::size_t done = 0;
-  while (done < length) {
-    ssize_t n = ::pwrite(fd_.get(), data + done, length - done, static_cast<off_t>(offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int saved = errno;
-      (void)resize(old_size);
-      return Error::from_errno(saved, "write to the spool file");
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return {};
+  fuse_bufvec from = FUSE_BUFVEC_INIT(length);
+  from.buf[0].mem = const_cast<char*>(data);  // only read: fuse_buf_copy's source
+  return write(offset, from);
 }
 
 Status SpoolFile::write(std::uint64_t offset, fuse_bufvec& data) {

@@ -50,8 +50,9 @@ class SpoolFile {
   int fd() const { return fd_.get(); }
   std::uint64_t size() const { return size_; }
 
+  // The bytes of `data` (memory, or a pipe libfuse spliced a request into) at `offset`; the
+  // spool keeps its old size when they do not all arrive.
   Status write(std::uint64_t offset, const char* data, std::size_t length);
-  // The bytes of `data` (memory, or a pipe libfuse spliced a request into) at `offset`.
   Status write(std::uint64_t offset, fuse_bufvec& data);
   Result<std::size_t> read(std::uint64_t offset, char* data, std::size_t length) const;
   Status resize(std::uint64_t size);
