@@ -461,6 +461,13 @@ Status ServerConnection::commit(const RemotePath& path, const VersionId& version
   return {};
 }
 
+Status ServerConnection::drop(const RemotePath& path, const VersionId& version) {
+  RequestTarget target{path, {{std::string(protocol::kQueryVersion), version.to_string()}, {std::string(protocol::kQueryDrop), "1"}}};
+  auto body = impl_->simple("PUT", target);
+  if (!body) return body.error();
+  return {};
+}
+
 Result<PartInfo> ServerConnection::get_part(const RemotePath& path, int part, const std::optional<VersionId>& version,
                                             const std::optional<PartRange>& range, const BodySink& sink) {
   auto& s = *impl_;

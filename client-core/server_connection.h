@@ -86,6 +86,8 @@ class ServerConnection {
   // Stores part `descriptor.part` of a new version with the bytes of version `from`.
   Status put_copy(const RemotePath& path, const protocol::PartDescriptor& descriptor, const VersionId& from);
   Status commit(const RemotePath& path, const VersionId& version);
+  // Removes staged version `version`, or a committed tombstone, from this server (heal).
+  Status drop(const RemotePath& path, const VersionId& version);
   // The whole part (checked against its XXH3 at the end) or one range of it (checked by the
   // server block by block). Without a version: the newest committed one on this server.
   Result<PartInfo> get_part(const RemotePath& path, int part, const std::optional<VersionId>& version,

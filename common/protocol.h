@@ -35,6 +35,7 @@ inline constexpr std::string_view kErrorKind = "X-Dfs-Error";         // error a
 // Query parameters.
 inline constexpr std::string_view kQueryPart = "part";
 inline constexpr std::string_view kQueryVersion = "version";
+inline constexpr std::string_view kQueryDrop = "drop";  // PUT ?version=V&drop=1: heal removes V here
 inline constexpr std::string_view kQueryName = "name";
 inline constexpr std::string_view kQueryAfter = "after";
 inline constexpr std::string_view kQueryLimit = "limit";

@@ -163,6 +163,44 @@ Status PartStore::commit(std::string_view user, const RemotePath& path, const Ve
   return {};
 }
 
+Status PartStore::drop(std::string_view user, const RemotePath& path, const VersionId& version) {
+  const Error not_here(Errc::not_found, "no part of " + path.display() + " version " + version.to_string() + " here");
+  const std::string relative = version_folder_of(path);
+  auto opened = open_existing(user, relative);
+  if (!opened) return opened.error();
+  if (!*opened) return not_here;
+  UniqueFd& folder = **opened;
+  auto lock = locks_.lock(entry_lock_key(user, relative));
+  auto names = list_names(folder.get(), relative);
+  if (!names) return names.error();
+  const auto state = VersionFolder::from_names(*names);
+  const auto it = state.versions.find(version);
+  if (it == state.versions.end()) return not_here;
+  const VersionFiles& files = it->second;
+  if (files.committed) {
+    for (const int part : files.parts) {
+      auto file = open_file_beneath(folder.get(), part_file_name(version, part), O_RDONLY);
+      if (!file) continue;
+      auto descriptor = read_part_descriptor(file->get(), describe(path, part, version));
+      if (descriptor && descriptor->attributes.kind != protocol::EntryKind::tombstone) {
+        return Error(Errc::conflict, path.display() + " version " + version.to_string() +
+                                         " is committed and not a tombstone; it goes only when a newer version commits");
+      }
+      break;
+    }
+    // The marker first: a crash after it leaves staged parts, which the sweeper removes.
+    if (::unlinkat(folder.get(), commit_marker_name(version).c_str(), 0) != 0 && errno != ENOENT) {
+      return Error::from_errno(errno, "drop the commit of " + path.display());
+    }
+  }
+  for (const int part : files.parts) {
+    if (::unlinkat(folder.get(), part_file_name(version, part).c_str(), 0) != 0 && errno != ENOENT) {
+      return Error::from_errno(errno, "drop " + describe(path, part, version));
+    }
+  }
+  return fsync_fd(folder.get(), relative);
+}
+
 Result<PartReader> PartStore::open_part(std::string_view user, const RemotePath& path, int part,
                                         const std::optional<VersionId>& version) {
   auto not_found = [&] {

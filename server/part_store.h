@@ -60,6 +60,11 @@ class PartStore {
   // Errc::not_found when this server holds no part of `version`; Errc::conflict when a newer
   // version is committed. Committing twice is fine.
   Status commit(std::string_view user, const RemotePath& path, const VersionId& version);
+  // Removes version V of the entry from this server: a staged version that can never commit, or a
+  // committed tombstone nobody needs any more (heal decides both; it sees every server). Errc::conflict
+  // for a committed version that is not a tombstone (that one goes only when a newer one commits);
+  // Errc::not_found when nothing of V is here.
+  Status drop(std::string_view user, const RemotePath& path, const VersionId& version);
   // A given version, or the newest committed version holding `part` when `version` is empty.
   Result<PartReader> open_part(std::string_view user, const RemotePath& path, int part,
                                const std::optional<VersionId>& version);

@@ -1,5 +1,6 @@
 // PUT /<path>?version=V&part=K   stores part K of version V (staged), body = the part's bytes
 // PUT /<path>?version=V          commits version V (no body)
+// PUT /<path>?version=V&drop=1   removes staged version V, or committed tombstone V (no body)
 // With X-Dfs-Copy-From: W and no body, part K of V takes the bytes of part K of W.
 #include <fcntl.h>
 #include <unistd.h>
@@ -63,6 +64,18 @@ Result<protocol::PartDescriptor> declared_part(Exchange& ex, const VersionId& ve
   if (!checksum) return bad_request("header " + std::string(protocol::kChecksum) + " must be 16 hex digits (XXH3-64 of the part)");
   d.checksum = *checksum;
   return d;
+}
+
+asio::awaitable<void> drop(Exchange& ex, const VersionId& version) {
+  if (content_length(ex).value_or(1) != 0) {
+    co_await send_error(ex, bad_request("a drop (PUT with 'drop=1') has no body"));
+    co_return;
+  }
+  if (auto st = ex.server.store.drop(ex.user, ex.target.path, version); !st) {
+    co_await send_error(ex, st.error());
+    co_return;
+  }
+  co_await send_text(ex, http::status::ok, "dropped " + ex.target.path.display() + " version " + version.to_string() + "\n");
 }
 
 asio::awaitable<void> commit(Exchange& ex, const VersionId& version) {
@@ -186,6 +199,14 @@ asio::awaitable<void> handle_put(Exchange& ex) {
     co_return;
   }
   const auto part_text = ex.target.get(protocol::kQueryPart);
+  if (const auto drop_text = ex.target.get(protocol::kQueryDrop)) {
+    if (*drop_text != "1" || part_text) {
+      co_await send_error(ex, bad_request("a drop is 'PUT /<path>?version=V&drop=1', without 'part'"));
+    } else {
+      co_await drop(ex, *version);
+    }
+    co_return;
+  }
   if (!part_text) {
     co_await commit(ex, *version);
     co_return;
