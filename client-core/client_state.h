@@ -12,6 +12,7 @@
 #include "client-core/server_pool.h"
 #include "client-core/version_reader.h"
 #include "client-core/version_writer.h"
+#include "common/unique_fd.h"
 #include "common/version_id.h"
 
 namespace dfs::client {
@@ -21,6 +22,10 @@ struct MergedAnswers {
   EntryMerge merge;
   std::vector<Error> unreachable;
 };
+
+// A file unnamed in the config's spool folder (gone when closed), for moving bytes between two
+// names or two servers.
+Result<UniqueFd> open_spool_file(const ClientConfig& config);
 
 // pwrite of all of `bytes` at `offset`; `what` names the file in the error.
 Status write_all_at(int fd, std::uint64_t offset, std::string_view bytes, const std::string& what);

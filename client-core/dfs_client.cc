@@ -13,6 +13,7 @@
 #include <random>
 
 #include "client-core/client_state.h"
+#include "client-core/healer.h"
 #include "common/unique_fd.h"
 #include "common/wall_time.h"
 
@@ -266,6 +267,14 @@ Result<ClusterSpace> DfsClient::space() {
   }
   if (space.servers_answered == 0) return impl_->none_answered(failures);
   return space;
+}
+
+Result<ClusterStatus> DfsClient::status(const RemotePath& top) {
+  return Healer(impl_->config, impl_->pool, impl_->fan_out).status(top);
+}
+
+Result<HealReport> DfsClient::heal(const RemotePath& top, const HealOptions& options) {
+  return Healer(impl_->config, impl_->pool, impl_->fan_out).heal(top, options);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@
 // Errors name the servers involved and what to do; each one's Errc decides the exit code / errno.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -129,6 +130,54 @@ struct ClusterSpace {
   int servers_answered = 0;
 };
 
+// One server as `dfc status` shows it.
+struct ServerHealth {
+  ServerAddress server;
+  std::optional<Error> error;            // it did not answer
+  std::chrono::microseconds latency{0};  // of one small LIST
+  std::uint64_t free_bytes = 0;
+  std::uint64_t total_bytes = 0;
+};
+
+// Entries by what they need; one entry may count in several.
+struct HealthCounts {
+  std::uint64_t entries = 0;           // files, directories and symlinks readers see
+  std::uint64_t under_replicated = 0;  // of those: a part with fewer than its two copies
+  std::uint64_t incomplete = 0;        // of those: cannot be rebuilt (a part on no server)
+  std::uint64_t pending = 0;           // a commit to finish, or a staged version never committed
+  std::uint64_t to_clean = 0;          // superseded versions, old or missing tombstone copies
+};
+
+struct ClusterStatus {
+  std::vector<ServerHealth> servers;
+  HealthCounts counts;
+  // Every server up; nothing under-replicated, incomplete or pending.
+  bool healthy() const;
+};
+
+struct HealOptions {
+  bool verify = false;  // read every copy and repair the ones that fail their checksum
+  std::chrono::seconds staged_grace{3600};    // a never-committed version older than this goes
+  std::chrono::seconds tombstone_age{86400};  // a delete older than this is forgotten everywhere
+  // One line per action taken, called from heal's threads one at a time.
+  std::function<void(const std::string& line)> on_action;
+};
+
+struct HealReport {
+  HealthCounts found;  // before heal acted
+  std::uint64_t parts_copied = 0;
+  std::uint64_t commits = 0;
+  std::uint64_t staged_dropped = 0;
+  std::uint64_t tombstones_dropped = 0;
+  std::uint64_t copies_verified = 0;
+  std::uint64_t copies_repaired = 0;  // failed verification and were copied again
+  std::uint64_t failures = 0;         // actions that failed (each said so in a line)
+  std::vector<Error> unanswered;      // servers that did not answer: nothing of theirs was healed
+  bool actions() const { return parts_copied + commits + staged_dropped + tombstones_dropped > 0; }
+  // Everything healable was healed: no failure, every server answered, nothing incomplete.
+  bool complete() const { return failures == 0 && unanswered.empty() && found.incomplete == 0; }
+};
+
 class DfsClient {
  public:
   explicit DfsClient(ClientConfig config);
@@ -180,6 +229,13 @@ class DfsClient {
   Result<PathInfo> info(const RemotePath& path);
   // statfs for the mount, df-style figures for dfc. Fails only when no server answers.
   Result<ClusterSpace> space();
+
+  // Each server's health and what the entries below `top` need (dfc status). Fails only when
+  // no server answers.
+  Result<ClusterStatus> status(const RemotePath& top);
+  // Repairs everything below `top` (and `top` itself) that heal_plan.h decides, in parallel
+  // across entries and servers, with bounded memory; idempotent. Fails only when no server answers.
+  Result<HealReport> heal(const RemotePath& top, const HealOptions& options);
 
  private:
   struct Impl;

@@ -22,8 +22,10 @@ bool is_inside(const RemotePath& path, const RemotePath& folder) {
          path.str()[folder.str().size()] == '/';
 }
 
+}  // namespace
+
 // A file unnamed in the spool folder (gone when closed), for moving bytes between two names.
-Result<UniqueFd> open_spool(const ClientConfig& config) {
+Result<UniqueFd> open_spool_file(const ClientConfig& config) {
   std::filesystem::path folder = config.spool_dir;
   if (folder.empty()) {
     const char* tmp = std::getenv("TMPDIR");
@@ -33,8 +35,6 @@ Result<UniqueFd> open_spool(const ClientConfig& config) {
   if (!fd.valid()) return Error::from_errno(errno, "cannot create a spool file in " + folder.string() + " (spool_dir)");
   return fd;
 }
-
-}  // namespace
 
 Status DfsClient::remove(const RemotePath& path) {
   if (path.is_root()) return Error(Errc::is_directory, "the root directory cannot be removed");
@@ -135,7 +135,7 @@ Status DfsClient::rename(const RemotePath& from, const RemotePath& to, RenameMod
       return Error(Errc::too_large, "cannot move " + from.display() + ": its " + std::to_string(size) +
                                         " bytes exceed spool_limit_mb");
     }
-    auto spool = open_spool(impl_->config);
+    auto spool = open_spool_file(impl_->config);
     if (!spool) return spool.error();
     const int fd = spool->get();
     auto copied = impl_->reader.read(from, *source, 0, size, [fd](std::uint64_t offset, std::string_view bytes) {

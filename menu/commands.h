@@ -5,6 +5,7 @@
 // `confirm` asks for a line, as the menu does for people.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -35,5 +36,18 @@ int mv_command(CommandContext& ctx, const std::string& from, const std::string& 
 int mkdir_command(CommandContext& ctx, const std::string& dir, bool parents);
 // Exit 3 (with the table printed) when readers cannot rebuild the file.
 int info_command(CommandContext& ctx, const std::string& path);
+
+// Servers up or down, and what the entries below `path` need. Exit 0 only when healthy; 3 when
+// some entry cannot be rebuilt, else 1.
+int status_command(CommandContext& ctx, const std::string& path);
+
+struct HealFlags {
+  bool verify = false;
+  std::chrono::seconds staged_grace{3600};
+  std::chrono::seconds tombstone_age{86400};
+};
+// One line per repair and a summary. Exit 0 when everything below `path` is whole again; 1 when
+// an action failed or a server did not answer; 3 when some entry cannot be rebuilt.
+int heal_command(CommandContext& ctx, const std::string& path, const HealFlags& flags);
 
 }  // namespace dfs::menu

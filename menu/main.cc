@@ -118,6 +118,35 @@ int main(int argc, char** argv) {
   info->add_option("PATH", path, "the file or directory to describe")->required();
   subcommands.push_back({info, [&](CommandContext& ctx) { return dfs::menu::info_command(ctx, path); }});
 
+  auto* status = app.add_subcommand(
+      "status",
+      "Show each server up or down (latency, free space) and count entries that are under-replicated, pending "
+      "(staged, not committed) or incomplete. Exit 0 only when healthy, 3 when something cannot be rebuilt, else 1.");
+  std::string status_path = "/";
+  status->add_option("PATH", status_path, "count only below this directory")->capture_default_str();
+  subcommands.push_back({status, [&](CommandContext& ctx) { return dfs::menu::status_command(ctx, status_path); }});
+
+  auto* heal = app.add_subcommand(
+      "heal",
+      "Restore full redundancy: copy missing parts from their other copy, finish pending commits, drop "
+      "never-committed versions and old tombstones. One line per action; safe to run again.");
+  std::string heal_path = "/";
+  dfs::menu::HealFlags heal_flags;
+  long long staged_grace_s = heal_flags.staged_grace.count(), tombstone_age_s = heal_flags.tombstone_age.count();
+  heal->add_option("PATH", heal_path, "heal only this file or directory (and what is below it)")->capture_default_str();
+  heal->add_flag("--verify", heal_flags.verify, "also read every copy and repair each one that fails its checksum");
+  heal->add_option("--staged-grace", staged_grace_s, "seconds before a never-committed version is dropped")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  heal->add_option("--tombstone-age", tombstone_age_s, "seconds before a delete is forgotten on every server")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  subcommands.push_back({heal, [&](CommandContext& ctx) {
+                           heal_flags.staged_grace = std::chrono::seconds(staged_grace_s);
+                           heal_flags.tombstone_age = std::chrono::seconds(tombstone_age_s);
+                           return dfs::menu::heal_command(ctx, heal_path, heal_flags);
+                         }});
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

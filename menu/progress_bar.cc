@@ -41,10 +41,10 @@ std::string fit_name(std::string_view name, int room) {
 
 }  // namespace
 
-std::string format_rate(double bytes_per_second) {
-  static constexpr const char* kUnits[] = {"kB/s", "MB/s", "GB/s", "TB/s"};
-  if (!(bytes_per_second >= 1000.0)) return fixed("%.0f B/s", std::max(bytes_per_second, 0.0));
-  double value = bytes_per_second / 1000.0;
+std::string format_size(double bytes) {
+  static constexpr const char* kUnits[] = {"kB", "MB", "GB", "TB", "PB"};
+  if (!(bytes >= 1000.0)) return fixed("%.0f B", std::max(bytes, 0.0));
+  double value = bytes / 1000.0;
   std::size_t unit = 0;
   while (value >= 999.95 && unit + 1 < std::size(kUnits)) {
     value /= 1000.0;
@@ -52,6 +52,8 @@ std::string format_rate(double bytes_per_second) {
   }
   return fixed("%.1f ", value) + kUnits[unit];
 }
+
+std::string format_rate(double bytes_per_second) { return format_size(bytes_per_second) + "/s"; }
 
 std::string format_eta(std::chrono::duration<double> remaining) {
   const double seconds = remaining.count();

@@ -28,6 +28,8 @@ struct ProgressSnapshot {
 std::string format_progress(std::string_view name, const ProgressSnapshot& snapshot, int columns);
 // "0 B/s", "812 B/s", "312.4 MB/s" (powers of 1000, as disks and networks are measured).
 std::string format_rate(double bytes_per_second);
+// "512 B", "12.3 MB", "1.5 TB": decimal units, as the rate uses.
+std::string format_size(double bytes);
 // "0:03", "12:34", "1:02:03"; "-:--" when unknown (nothing transferred yet).
 std::string format_eta(std::chrono::duration<double> remaining);
 
