@@ -181,4 +181,50 @@ ContinueAtExit::~ContinueAtExit() {
   if (cluster_.running(server_)) cluster_.signal(server_, SIGCONT);
 }
 
+std::filesystem::path part_file_of(const TestCluster& cluster, int server, const RemotePath& path, int part) {
+  auto folder = cluster.root(server) / cluster.credentials().user;
+  const RemotePath parent = path.parent();
+  for (const auto component : parent.components()) folder /= std::string(component);
+  folder = folder / ".dfs" / std::string(path.name());
+  const auto parts = parts_on_disk(cluster.root(server), cluster.credentials().user, path);
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+    if (it->part == part) return folder / (it->version.to_string() + ".p" + std::to_string(part));
+  }
+  throw std::runtime_error("server " + std::to_string(server) + " holds no part " + std::to_string(part) + " of " +
+                           path.display());
+}
+
+std::string replication_problem(const TestCluster& cluster, const RemotePath& path) {
+  std::optional<VersionId> version;
+  for (int s = 0; s < cluster.size(); ++s) {
+    const std::string where = path.display() + " on " + cluster.address(s).name + ": ";
+    const auto parts = parts_on_disk(cluster.root(s), cluster.credentials().user, path);
+    if (parts.size() != 2) return where + std::to_string(parts.size()) + " part files, not 2";
+    const auto expected = PartPlacement(path, cluster.size()).parts_on_server(s);
+    for (const auto& p : parts) {
+      if (!p.committed) return where + "part " + std::to_string(p.part) + " is not committed";
+      if (p.part != expected[0] + 1 && p.part != expected[1] + 1) return where + "holds part " + std::to_string(p.part);
+      if (version && p.version != *version) return where + "holds two versions";
+      version = p.version;
+    }
+  }
+  return "";
+}
+
+client::HealReport heal_everything(client::DfsClient& client, client::HealOptions options,
+                                   std::vector<std::string>* lines) {
+  std::vector<std::string> said;
+  options.on_action = [&](const std::string& line) { said.push_back(line); };
+  auto report = client.heal(RemotePath(), options);
+  if (!report) throw std::runtime_error(report.error().message());
+  if (lines) *lines = said;
+  return *report;
+}
+
+client::ClusterStatus status_of(client::DfsClient& client) {
+  auto status = client.status(RemotePath());
+  if (!status) throw std::runtime_error(status.error().message());
+  return *status;
+}
+
 }  // namespace dfs::testing

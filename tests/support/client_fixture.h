@@ -79,6 +79,18 @@ std::vector<PartOnDisk> parts_on_disk(const std::filesystem::path& server_root, 
                                       const RemotePath& path);
 // The 1-based part numbers a server holds of `version`, ascending.
 std::vector<int> part_numbers_of(const std::vector<PartOnDisk>& parts, const VersionId& version);
+// The file of part `part` (1-based) of the newest version server `server` holds of `path`;
+// throws when it holds none.
+std::filesystem::path part_file_of(const TestCluster& cluster, int server, const RemotePath& path, int part);
+// "" when every server holds its two placement parts of `path`, all of one version and
+// committed, and nothing else; else what is missing, for the failure message.
+std::string replication_problem(const TestCluster& cluster, const RemotePath& path);
+
+// heal() of the whole store (throws when no server answers); `lines` receives what it said.
+client::HealReport heal_everything(client::DfsClient& client, client::HealOptions options = {},
+                                   std::vector<std::string>* lines = nullptr);
+// status() of the whole store; throws when no server answers.
+client::ClusterStatus status_of(client::DfsClient& client);
 
 // Peak resident memory of this process since the last reset, and the reset itself
 // (/proc/self/clear_refs "5"); nullopt where the kernel does not offer it.
