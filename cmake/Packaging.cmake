@@ -38,9 +38,9 @@ set(CPACK_PACKAGE_NAME dfs)
 set(CPACK_PACKAGE_VENDOR dfs)
 set(CPACK_PACKAGE_CONTACT "dfs maintainers <dfs@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "dfs distributed file store: storage server, dfc client and FUSE mount")
-set(CPACK_PACKAGE_DESCRIPTION
-    "dfs-server stores every file as 4 parts, each on 2 servers; dfc is its command-line client and\n"
-    "dfs-fuse mounts the store (mount -t fuse.dfs, fstab). Runs as systemd units dfs-server@NAME.")
+set(CPACK_PACKAGE_DESCRIPTION "dfs-server stores every file as 4 parts, each on 2 servers; dfc is its \
+command-line client and dfs-fuse mounts the store (mount -t fuse.dfs, fstab). The servers run as \
+systemd units dfs-server@NAME.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 # The absolute destinations above (/etc, /sbin, /lib/systemd) land in the package, not on the host.
 set(CPACK_SET_DESTDIR ON)

@@ -92,7 +92,7 @@ int run_server(dfs::server::ServerConfig config) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"dfs-server: a storage server of the dfs distributed file store"};
+  CLI::App app{"dfs-server: a storage server of the dfs distributed file store", "dfs-server"};
   app.set_version_flag("--version", "dfs-server 0.1.0");
   std::string config_file, root, listen, users, seed_dir, seed_port;
   bool verbose = false;
