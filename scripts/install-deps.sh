@@ -9,6 +9,8 @@ packages=(
   libsystemd-dev libfuse3-dev fuse3
   libgtest-dev libgmock-dev libbenchmark-dev
   curl python3 util-linux iproute2
+  # The .deb (cpack: dpkg-shlibdeps, file) and its unit checks (systemd-analyze).
+  dpkg-dev file systemd
   # Ordinary tools the FUSE tests drive through the mount.
   rsync vim git tar
 )

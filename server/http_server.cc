@@ -82,7 +82,8 @@ Status HttpServer::bind() {
   return {};
 }
 
-void HttpServer::run() {
+void HttpServer::run(std::function<void()> on_stopping) {
+  on_stopping_ = std::move(on_stopping);
   signals_.async_wait([this](const beast::error_code& ec, int) { on_signal(ec); });
   asio::co_spawn(control_, accept_loop(), asio::detached);
   std::vector<std::thread> threads;
@@ -105,6 +106,7 @@ void HttpServer::on_signal(const beast::error_code& ec) {
 // Runs on the control strand.
 void HttpServer::begin_shutdown() {
   context_.log.notice("dfs-server: stopping; finishing in-flight requests");
+  if (on_stopping_) on_stopping_();
   beast::error_code ec;
   acceptor_.close(ec);
   close_sessions(true);

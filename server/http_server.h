@@ -13,6 +13,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -30,8 +31,9 @@ class HttpServer {
   // Binds the listening socket; port() is known afterwards.
   Status bind();
   std::uint16_t port() const { return port_; }
-  // Serves until SIGINT or SIGTERM, then shuts down as described above.
-  void run();
+  // Serves until SIGINT or SIGTERM, then shuts down as described above; `on_stopping` is called
+  // (on the control strand) when the first signal starts the shutdown.
+  void run(std::function<void()> on_stopping = {});
 
  private:
   struct SessionHandle;
@@ -65,6 +67,7 @@ class HttpServer {
   asio::signal_set signals_;
   asio::steady_timer grace_timer_;
   std::uint16_t port_ = 0;
+  std::function<void()> on_stopping_;  // set by run(), called by begin_shutdown()
 
   std::mutex sessions_mutex_;
   std::unordered_map<std::uint64_t, std::shared_ptr<SessionHandle>> sessions_;

@@ -16,6 +16,7 @@
 #include "server/http_server.h"
 #include "server/part_store.h"
 #include "server/server_config.h"
+#include "server/service_notifier.h"
 #include "server/staged_sweeper.h"
 #include "server/users_file.h"
 
@@ -76,10 +77,13 @@ int run_server(dfs::server::ServerConfig config) {
   StagedSweeper sweeper(**store, log, config.staged_max_age, config.sweep_interval);
   sweeper.sweep_and_log();  // leftovers of a crash are gone before the first request
   sweeper.start();
-  std::printf("dfs-server: listening on %s:%u (root %s)\n", config.listen_host.c_str(), server.port(),
-              config.root.c_str());
+  const std::string where = "listening on " + config.listen_host + ":" + std::to_string(server.port()) +
+                            " (root " + config.root.string() + ")";
+  std::printf("dfs-server: %s\n", where.c_str());
   std::fflush(stdout);
-  server.run();
+  const ServiceNotifier notifier;
+  notifier.ready(where);
+  server.run([&notifier] { notifier.stopping(); });
   sweeper.stop();
   log.notice("dfs-server: stopped");
   return 0;
@@ -88,7 +92,7 @@ int run_server(dfs::server::ServerConfig config) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"dfs-server: a storage server of the dfs distributed file store"};
+  CLI::App app{"dfs-server: a storage server of the dfs distributed file store", "dfs-server"};
   app.set_version_flag("--version", "dfs-server 0.1.0");
   std::string config_file, root, listen, users, seed_dir, seed_port;
   bool verbose = false;

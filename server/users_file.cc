@@ -4,6 +4,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -160,6 +161,16 @@ Status UsersFile::set_password(const std::filesystem::path& file, std::string_vi
   const std::string temp = file.string() + ".tmp";
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Error::from_errno(errno, "write " + temp);
+  // An existing file keeps its owner, group and mode: a service reading it as its own user
+  // (the packaged /etc/dfs/users, root:dfs 0640) must still read it after root changed a password.
+  struct stat existing {};
+  if (::stat(file.c_str(), &existing) == 0 &&
+      (::fchown(fd, existing.st_uid, existing.st_gid) != 0 || ::fchmod(fd, existing.st_mode & 07777) != 0)) {
+    const int err = errno;
+    ::close(fd);
+    ::unlink(temp.c_str());
+    return Error::from_errno(err, "keep the owner and mode of " + file.string() + " (run as its owner or root)");
+  }
   std::string text;
   for (const auto& l : lines) text += l + "\n";
   bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;

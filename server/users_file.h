@@ -30,7 +30,8 @@ Status check_user_name(std::string_view name);
 class UsersFile {
  public:
   static Result<UsersFile> load(const std::filesystem::path& file);
-  // Adds or replaces `user`, writing the file atomically with mode 0600.
+  // Adds or replaces `user`, writing the file atomically: a new file gets mode 0600, an existing
+  // one keeps its owner, group and mode.
   static Status set_password(const std::filesystem::path& file, std::string_view user, std::string_view password,
                              std::uint32_t iterations = kDefaultPasswordIterations);
 

@@ -1,9 +1,11 @@
 // Pins server/users_file.h: set_password writes a 0600 file of salted PBKDF2 hashes that load()
-// reads back, replaces one user without touching the others, user names are safe folder names,
-// and every malformed line is reported with the file and line number.
+// reads back (an existing file keeps its mode), replaces one user without touching the others,
+// user names are safe folder names, and every malformed line is reported with the file and line
+// number.
 #include "server/users_file.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -39,6 +41,18 @@ TEST(UsersFile, SetPasswordCreatesTheFileWithMode0600) {
   ASSERT_EQ(::stat(file.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0600u);
   EXPECT_TRUE(S_ISREG(st.st_mode));
+}
+
+TEST(UsersFile, SetPasswordKeepsTheModeOfAnExistingFile) {
+  TempDir dir;
+  const auto file = dir / "users";
+  ASSERT_TRUE(UsersFile::set_password(file, "alice", "s3cret", kFast).ok());
+  ASSERT_EQ(::chmod(file.c_str(), 0640), 0);
+  ASSERT_TRUE(UsersFile::set_password(file, "bob", "other", kFast).ok());
+  struct stat st {};
+  ASSERT_EQ(::stat(file.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0640u);
+  EXPECT_EQ(st.st_uid, ::getuid());
 }
 
 TEST(UsersFile, SetPasswordWritesOnePbkdf2LinePerUser) {
