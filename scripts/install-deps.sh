@@ -9,6 +9,8 @@ packages=(
   libsystemd-dev libfuse3-dev fuse3
   libgtest-dev libgmock-dev libbenchmark-dev
   curl python3 util-linux iproute2
+  # libFuzzer (scripts/fuzz.sh): clang, and its runtime, which clang only recommends.
+  clang libclang-rt-14-dev
   # Ordinary tools the FUSE tests drive through the mount.
   rsync vim git tar
 )
