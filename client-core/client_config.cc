@@ -168,6 +168,8 @@ Result<ClientConfig> parse_classic(std::string_view text, const std::string& sou
       }
       ServerAddress server;
       server.name = std::string(words[1]);
+      // The same rule as dfc.yaml's: a control character would garble every message naming it.
+      if (const auto why = name_problem(server.name)) return at(line_number, "server name " + *why);
       if (auto st = parse_server_address(words[2], server); !st) return at(line_number, st.error().message());
       if (const auto i = same_name(config.servers, server)) {
         return at(line_number, "server name '" + server.name + "' is already used on line " +

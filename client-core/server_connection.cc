@@ -516,7 +516,6 @@ Result<PartInfo> ServerConnection::get_part(const RemotePath& path, int part, co
     Xxh3Hasher hasher;
     if (s.chunk.size() < kChunk) s.chunk.resize(kChunk);
     s.reserve_for_body();
-    std::uint64_t received = 0;
     while (!parser->is_done()) {
       res.body().data = s.chunk.data();
       res.body().size = s.chunk.size();
@@ -535,7 +534,6 @@ Result<PartInfo> ServerConnection::get_part(const RemotePath& path, int part, co
       const std::size_t n = s.chunk.size() - res.body().size;
       if (n == 0) continue;
       if (!range) hasher.update(s.chunk.data(), n);
-      received += n;
       if (auto st = sink(std::string_view(s.chunk.data(), n)); !st) {
         s.close();
         return st.error();

@@ -11,6 +11,8 @@ packages=(
   curl python3 util-linux iproute2
   # The .deb (cpack: dpkg-shlibdeps, file) and its unit checks (systemd-analyze).
   dpkg-dev file systemd
+  # libFuzzer (scripts/fuzz.sh): clang, and its runtime, which clang only recommends.
+  clang libclang-rt-14-dev
   # Ordinary tools the FUSE tests drive through the mount.
   rsync vim git tar
 )

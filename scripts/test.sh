@@ -3,6 +3,7 @@
 #   1. install missing build dependencies        scripts/install-deps.sh
 #   2. release build + every test                ${DFS_BUILD_DIR:-build}, ctest
 #   3. ASan/UBSan build + unit and integration   ${DFS_ASAN_BUILD_DIR:-build-asan}, ctest -L 'unit|integration'
+#   4. clang libFuzzer build + every target 15 s  ${DFS_FUZZ_BUILD_DIR:-build-fuzz}, scripts/fuzz.sh short
 # Every stage runs even when an earlier test stage failed (a build failure skips its own tests);
 # the closing lines give each stage's result and wall time. Exit status: 0 only if all passed.
 set -uo pipefail
@@ -50,6 +51,8 @@ if run_stage "install-deps" bash scripts/install-deps.sh; then
   else
     skip_stage "ctest asan (unit|integ.)" "build failed"
   fi
+
+  run_stage "fuzz (short)" bash scripts/fuzz.sh short
 else
   skip_stage "builds and tests" "dependencies missing"
 fi

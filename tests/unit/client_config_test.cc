@@ -267,6 +267,13 @@ TEST(ClientConfig, ClassicBadAddressNamesItsLine) {
   expect_config_error(config, "127.0.0.1");
 }
 
+// Found by tests/fuzz/fuzz_client_config: dfc.yaml refused such a name, dfc.conf took it.
+TEST(ClientConfig, ClassicServerNameWithAControlCharacterIsRefused) {
+  expect_config_error(
+      parse_client_config("Server a h:1\nServer b\x1c h:2\nUsername: u\nPassword: p\n", "dfc.conf"),
+      "dfc.conf:2: server name 'b\x1c' has a space or control character");
+}
+
 TEST(ClientConfig, PortZeroIsRefused) {
   expect_config_error(parse_client_config("Server a h:1\nServer b h:0\nUsername: u\nPassword: p\n", "dfc.conf"),
                       "dfc.conf:2: 'h:0' has port 0");
