@@ -70,8 +70,12 @@ std::string format_value(double value) {
   if (value == std::trunc(value) && std::fabs(value) < 9007199254740992.0) {
     return std::to_string(static_cast<long long>(value));
   }
-  char buffer[32];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  // Plain decimals ("0.0005", not "5e-04") for the values bounds and sums take; exponents only
+  // for the very small and the very large.
+  const double magnitude = std::fabs(value);
+  const auto format = magnitude >= 1e-6 && magnitude < 1e15 ? std::chars_format::fixed : std::chars_format::general;
+  char buffer[64];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value, format);
   return std::string(buffer, result.ptr);
 }
 

@@ -32,6 +32,10 @@ class HttpServer {
   std::uint16_t port() const { return port_; }
   // Serves until SIGINT or SIGTERM, then shuts down as described above.
   void run();
+  // Counts every request into `metrics` from now on (call before run()).
+  void count_into(ServerMetrics& metrics) { context_.metrics = &metrics; }
+  // Connections being served now; any thread.
+  std::size_t open_connections();
 
  private:
   struct SessionHandle;

@@ -101,6 +101,9 @@ TEST(MetricsRegistry, FunctionsAreReadAtRenderTime) {
 TEST(MetricsRegistry, ValuesFormatAsPrometheusReadsThem) {
   EXPECT_EQ(format_value(0), "0");
   EXPECT_EQ(format_value(0.0025), "0.0025");
+  EXPECT_EQ(format_value(0.0005), "0.0005");
+  EXPECT_EQ(format_value(-2.5), "-2.5");
+  EXPECT_EQ(format_value(1e-9), "1e-09");
   EXPECT_EQ(format_value(1e20), "1e+20");
   EXPECT_EQ(format_value(std::numeric_limits<double>::infinity()), "+Inf");
   EXPECT_EQ(format_value(-std::numeric_limits<double>::infinity()), "-Inf");
