@@ -167,7 +167,8 @@ Histogram& MetricsRegistry::histogram(std::string name, std::string help, std::v
 }
 
 void MetricsRegistry::gauge_function(std::string name, std::string help, std::function<double()> read) {
-  entries_.push_back(std::make_unique<Entry>(Entry{std::move(name), std::move(help), "gauge", Entry::Function{std::move(read)}}));
+  entries_.push_back(
+      std::make_unique<Entry>(Entry{std::move(name), std::move(help), "gauge", Entry::Function{std::move(read)}}));
 }
 
 void MetricsRegistry::counter_function(std::string name, std::string help, std::function<double()> read) {

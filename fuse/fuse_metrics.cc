@@ -28,7 +28,8 @@ FuseMetrics::FuseMetrics(metrics::MetricsRegistry& registry, const MountState& m
                                          "Time of each close-commit: the PUT of a written file's spool to the "
                                          "servers, failed ones included.",
                                          metrics::latency_buckets_seconds())) {
-  registry.gauge_function("dfs_fuse_spool_bytes", "Bytes held in spool files now (open and kept), counted against spool_limit_mb.",
+  registry.gauge_function("dfs_fuse_spool_bytes",
+                          "Bytes held in spool files now (open and kept), counted against spool_limit_mb.",
                           [&mount] { return static_cast<double>(mount.open_files.budget().used()); });
   registry.gauge_function("dfs_fuse_kept_spools", "Spools of closed files kept for a rename that may follow.",
                           [&mount] { return static_cast<double>(mount.open_files.kept_count()); });

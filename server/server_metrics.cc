@@ -35,18 +35,21 @@ ServerMetrics::ServerMetrics(metrics::MetricsRegistry& registry, const PartStore
                                         "(499: the client left mid-body, none: no answer was sent).",
                                         {"method", "status"})),
       received_bytes_(registry.counter("dfs_server_received_bytes_total", "Request body bytes read whole (PUT parts).")),
-      sent_bytes_(registry.counter("dfs_server_sent_bytes_total", "Response body bytes sent (GET data, LIST records, messages).")),
+      sent_bytes_(registry.counter("dfs_server_sent_bytes_total",
+                                   "Response body bytes sent (GET data, LIST records, messages).")),
       errors_(registry.counter_family("dfs_server_errors_total",
                                       "Requests answered with an error (status 400 and above), by kind: the "
                                       "X-Dfs-Error token (not_found, no_space, corruption...), client_gone, or status_N.",
                                       {"kind"})),
-      parts_stored_(registry.counter("dfs_server_parts_stored_total", "Part versions stored (PUT answered 201), copies included.")),
+      parts_stored_(registry.counter("dfs_server_parts_stored_total",
+                                     "Part versions stored (PUT answered 201), copies included.")),
       commits_(registry.counter("dfs_server_commits_total", "Versions committed (PUT without part answered 200).")) {
   auto& latency = registry.histogram_family("dfs_server_request_duration_seconds",
                                             "Time from a request's header to the end of its answer, by method.",
                                             {"method"}, metrics::latency_buckets_seconds());
   for (std::size_t i = 0; i < kMethods; ++i) latency_[i] = &latency.with({std::string(kMethodLabels[i])});
-  registry.gauge_function("dfs_server_disk_free_bytes", "Free bytes on the data disk (statvfs at scrape time; NaN when unknown).",
+  registry.gauge_function("dfs_server_disk_free_bytes",
+                          "Free bytes on the data disk (statvfs at scrape time; NaN when unknown).",
                           [&store] {
                             const auto space = store.space();
                             return space ? static_cast<double>(space->free_bytes) : std::nan("");

@@ -121,7 +121,8 @@ TEST(ServerMetrics, AWrongAdminListenIsAConfigErrorNamingTheKey) {
     const auto config = dir / "dfs.yaml";
     std::ofstream(config) << "root: " << (dir / "root").string() << "\nlisten: 127.0.0.1:0\nadmin_listen: " << value
                           << "\n";
-    const auto result = run_shell(std::string(DFS_SERVER_BINARY) + " --config " + shell_quote(config.string()) + " 2>&1", 30);
+    const auto result =
+        run_shell(std::string(DFS_SERVER_BINARY) + " --config " + shell_quote(config.string()) + " 2>&1", 30);
     EXPECT_EQ(result.exit_code, 2) << value << ": " << result.output;
     EXPECT_NE(result.output.find("admin_listen"), std::string::npos) << result.output;
   }
