@@ -51,6 +51,7 @@ struct Options {
   std::uint64_t size_mb = 1024;
   int runs = 3;
   fs::path dir = "/var/tmp";
+  bool metrics = false;  // the server counts into its /metrics (admin_listen), to measure the cost
 };
 
 struct CeilingWrite {
@@ -214,7 +215,11 @@ int run_bench(const Options& options) {
   std::fflush(stdout);
 
   const std::string data = testing::random_bytes(size, 20240611);
-  testing::TestCluster cluster({.servers = 1, .verbose = false, .data_parent = dir.path()});
+  std::printf("metrics %s\n", options.metrics ? "on" : "off");
+  testing::TestCluster cluster({.servers = 1,
+                                .extra_yaml = options.metrics ? "admin_listen: 127.0.0.1:0\n" : "",
+                                .verbose = false,
+                                .data_parent = dir.path()});
   // A 1 GiB fsync can outlast the default 30 s per-operation timeout on a slow disk.
   auto connection = cluster.connect(0, {.connect = std::chrono::seconds(2), .io = std::chrono::seconds(300)});
 
@@ -271,5 +276,6 @@ int main(int argc, char** argv) {
   app.add_option("--dir", options.dir, "a fresh directory is made (and removed) under this one for the data")
       ->check(CLI::ExistingDirectory)
       ->capture_default_str();
+  app.add_flag("--metrics", options.metrics, "turn the server's metrics on (admin_listen), to measure their cost");
   return dfs::bench::run_main(app, argc, argv, "dfs_bench_server", [&] { return dfs::bench::run_bench(options); });
 }

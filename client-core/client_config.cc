@@ -336,7 +336,7 @@ Result<ClientConfig> parse_yaml(std::string_view text, const std::string& source
   }
   if (auto st = map.reject_unknown_keys({"servers", "user", "password", "password_file", "min_copies",
                                          "connect_timeout_ms", "io_timeout_ms", "down_backoff_ms", "spool_dir",
-                                         "spool_limit_mb"});
+                                         "spool_limit_mb", "admin_listen"});
       !st) {
     return st.error();
   }
@@ -380,6 +380,14 @@ Result<ClientConfig> parse_yaml(std::string_view text, const std::string& source
     return map.error_at("spool_limit_mb", "is too large; write the limit in MiB, or 0 for no limit");
   }
   config.spool_limit_bytes = spool_limit_mb << 20;
+
+  if (map.has("admin_listen")) {
+    std::string admin_listen;
+    if (auto st = map.read("admin_listen", admin_listen); !st) return st.error();
+    auto admin = parse_bind_address(admin_listen);
+    if (!admin) return map.error_at("admin_listen", admin.error().message());
+    config.admin_listen = std::move(*admin);
+  }
   return config;
 }
 

@@ -13,6 +13,7 @@
 //     down_backoff_ms: 3000                 (0: retry a down server at once)
 //     spool_dir: /var/tmp
 //     spool_limit_mb: 4096                  (MiB; 0: no limit)
+//     admin_listen: 127.0.0.1:9101          (dfs-fuse only: GET /metrics there; absent: off)
 //
 // A file with a line that starts with the word "Server" (any case) is read as classic; anything
 // else as YAML (quote IPv6 addresses there: '[::1]:10001'). Classic keywords may be in any case; blank lines and lines starting with '#' are
@@ -33,6 +34,7 @@
 
 #include "client-core/server_connection.h"
 #include "common/error.h"
+#include "common/host_port.h"
 
 namespace dfs::client {
 
@@ -46,6 +48,9 @@ struct ClientConfig {
   std::chrono::milliseconds down_backoff{3000};
   std::filesystem::path spool_dir;        // empty: $TMPDIR or /tmp
   std::uint64_t spool_limit_bytes = 0;    // 0: no limit
+  // Where dfs-fuse answers GET /metrics (HOST:PORT, :PORT or PORT; host 127.0.0.1 by default).
+  // dfc reads and ignores it, so one dfc.yaml serves both.
+  std::optional<ListenAddress> admin_listen;
   std::filesystem::path source;           // the file it was read from, for messages
 };
 

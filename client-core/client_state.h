@@ -54,6 +54,7 @@ struct DfsClient::Impl {
   Status check_parent(const RemotePath& path);
 
   ClientConfig config;
+  ClientCounters counters;  // before writer, which counts into it
   ServerPool pool;
   FanOut fan_out;  // before writer and reader, which use it
   HybridClock clock;

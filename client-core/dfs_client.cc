@@ -94,7 +94,7 @@ DfsClient::Impl::Impl(ClientConfig c)
     : config(std::move(c)),
       pool(config.servers, config.credentials, config.timeouts, config.down_backoff),
       clock(random_writer_id()),
-      writer(pool, fan_out, config.min_copies),
+      writer(pool, fan_out, config.min_copies, counters),
       reader(pool, fan_out) {}
 
 std::vector<Result<ListPage>> DfsClient::Impl::list_everywhere(const RemotePath& dir, const ListOptions& first,
@@ -197,6 +197,7 @@ DfsClient::DfsClient(ClientConfig config) : impl_(std::make_unique<Impl>(std::mo
 DfsClient::~DfsClient() = default;
 
 const ClientConfig& DfsClient::config() const { return impl_->config; }
+const ClientCounters& DfsClient::counters() const { return impl_->counters; }
 int DfsClient::server_count() const { return impl_->pool.size(); }
 
 Result<EntryInfo> DfsClient::stat(const RemotePath& path) {

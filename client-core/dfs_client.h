@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "client-core/client_config.h"
+#include "client-core/client_counters.h"
 #include "common/error.h"
 #include "common/protocol.h"
 #include "common/remote_path.h"
@@ -187,6 +188,8 @@ class DfsClient {
 
   const ClientConfig& config() const;
   int server_count() const;
+  // What this client counted so far (degraded writes...), for metrics.
+  const ClientCounters& counters() const;
 
   // The newest committed entry at `path` (the root is a directory that always exists).
   // not_found when there is none or it is deleted; an incomplete entry is returned with its

@@ -169,10 +169,12 @@ Result<EntryInfo> VersionWriter::commit_if_enough(const RemotePath& path, const 
                                                   StoreOutcome& outcome) {
   std::vector<int> short_parts;
   std::uint64_t storing_servers = 0;
+  bool degraded = false;  // some part on fewer than the 2 servers placement names
   for (int k = 0; k < parts; ++k) {
     const auto bits = outcome.holders[static_cast<std::size_t>(k)];
     storing_servers |= bits;
     if (std::popcount(bits) < min_copies_) short_parts.push_back(k + 1);
+    if (std::popcount(bits) < 2) degraded = true;
   }
   if (!short_parts.empty()) {
     std::string which;
@@ -203,6 +205,7 @@ Result<EntryInfo> VersionWriter::commit_if_enough(const RemotePath& path, const 
                                             join_messages(failed));
   }
 
+  if (degraded) counters_.degraded_writes.fetch_add(1, std::memory_order_relaxed);
   EntryInfo info;
   info.name = std::string(path.name());
   info.attributes = attributes;

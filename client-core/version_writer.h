@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "client-core/client_counters.h"
 #include "client-core/dfs_client.h"
 #include "client-core/fan_out.h"
 #include "client-core/server_pool.h"
@@ -17,9 +18,10 @@ namespace dfs::client {
 
 class VersionWriter {
  public:
-  // `min_copies`: 1 or 2 copies of every part before a commit.
-  VersionWriter(ServerPool& pool, FanOut& fan_out, int min_copies)
-      : pool_(pool), fan_out_(fan_out), min_copies_(min_copies) {}
+  // `min_copies`: 1 or 2 copies of every part before a commit. Degraded commits are counted
+  // into `counters`.
+  VersionWriter(ServerPool& pool, FanOut& fan_out, int min_copies, ClientCounters& counters)
+      : pool_(pool), fan_out_(fan_out), min_copies_(min_copies), counters_(counters) {}
 
   // Stores `data` (attributes.size bytes; none for dir and tombstone) as `version` of `path`.
   // Errc::conflict when a newer version was committed meanwhile (the caller may retry newer).
@@ -41,6 +43,7 @@ class VersionWriter {
   ServerPool& pool_;
   FanOut& fan_out_;
   int min_copies_;
+  ClientCounters& counters_;
 };
 
 }  // namespace dfs::client

@@ -1,5 +1,9 @@
 #include "common/host_port.h"
 
+#include <arpa/inet.h>
+
+#include <array>
+
 #include "common/protocol.h"
 
 namespace dfs {
@@ -50,6 +54,33 @@ Status parse_host_port(std::string_view text, std::string& host, std::uint16_t& 
   host = std::string(h);
   port = static_cast<std::uint16_t>(*number);
   return {};
+}
+
+std::string ListenAddress::display() const {
+  const bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+Result<ListenAddress> parse_bind_address(std::string_view text) {
+  ListenAddress address{"127.0.0.1", 0};
+  std::string_view port_text = text;
+  if (text.find(':') == std::string_view::npos || text.front() == ':') {
+    if (!port_text.empty() && port_text.front() == ':') port_text.remove_prefix(1);
+  } else {
+    if (auto st = parse_host_port(text, address.host, address.port); !st) return st.error();
+    std::array<unsigned char, 16> binary{};
+    if (::inet_pton(AF_INET, address.host.c_str(), binary.data()) != 1 &&
+        ::inet_pton(AF_INET6, address.host.c_str(), binary.data()) != 1) {
+      return bad(text, "has a host that is not an IP address; write e.g. 127.0.0.1:9100, [::1]:9100 or :9100");
+    }
+    return address;
+  }
+  const auto number = protocol::parse_u64(port_text);
+  if (!number || *number > 65535) {
+    return bad(text, "is not HOST:PORT, :PORT or PORT (port 0 to 65535, 0 picks a free one), e.g. 127.0.0.1:9100");
+  }
+  address.port = static_cast<std::uint16_t>(*number);
+  return address;
 }
 
 }  // namespace dfs

@@ -17,4 +17,16 @@ namespace dfs {
 // on error.
 Status parse_host_port(std::string_view text, std::string& host, std::uint16_t& port);
 
+// Where a listener of our own binds (admin_listen: the metrics endpoint).
+struct ListenAddress {
+  std::string host;  // an IP address, IPv6 without brackets
+  std::uint16_t port = 0;  // 0: any free port
+  std::string display() const;  // "127.0.0.1:9100", "[::1]:9100"
+};
+
+// "HOST:PORT", ":PORT" or "PORT", where HOST must be an IP address (a listener binds without a
+// name lookup) and is 127.0.0.1 when left out: the metrics stay on the machine unless an
+// operator names an address. Errc::config saying what to write.
+Result<ListenAddress> parse_bind_address(std::string_view text);
+
 }  // namespace dfs

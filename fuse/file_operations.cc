@@ -15,6 +15,7 @@
 #include "fuse/attributes.h"
 #include "fuse/errno_reply.h"
 #include "fuse/file_operations.h"
+#include "fuse/fuse_metrics.h"
 #include "fuse/operations.h"
 #include "common/wall_time.h"
 
@@ -86,7 +87,11 @@ Status commit(MountState& mount, OpenFile& file, const RemotePath& path) {
   options.gid = file.attributes.gid;
   if (file.explicit_mtime) options.mtime_ns = file.attributes.mtime_ns;
   options.parent_known = true;  // the kernel looked the parent up to reach this file
+  const auto started = std::chrono::steady_clock::now();
   auto written = mount.client->put(path, client::ByteSource::from_fd(file.spool->fd(), file.spool->size()), options);
+  if (mount.metrics != nullptr) {
+    mount.metrics->commit_done(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
   if (!written) {
     // The kernel's pages of this path now hold the refused bytes: the next open must drop them.
     // (A new size makes the kernel drop them itself; the same size does not.)

@@ -9,6 +9,9 @@
 #include <vector>
 
 #include "client-core/client_config.h"
+#include "common/admin_listener.h"
+#include "common/metrics_registry.h"
+#include "fuse/fuse_metrics.h"
 #include "fuse/kernel_read_ahead.h"
 #include "fuse/mount_state.h"
 #include "fuse/operations.h"
@@ -66,6 +69,21 @@ int main(int argc, char** argv) {
     return kUsageExit;
   }
   dfs::fuse::MountState mount(std::move(*config));
+  // Bound now, before the fork of fuse_daemonize; it answers once the client exists (below).
+  // Declared after the mount it reads, so its thread stops first.
+  dfs::metrics::MetricsRegistry registry;
+  std::optional<dfs::fuse::FuseMetrics> metrics;
+  std::optional<dfs::AdminListener> admin;
+  if (mount.config.admin_listen) {
+    metrics.emplace(registry, mount);
+    mount.metrics = &*metrics;
+    admin.emplace(*mount.config.admin_listen, [&registry] { return registry.render(); });
+    if (auto bound = admin->bind(); !bound) {
+      std::cerr << "dfs-fuse: " << bound.error().message() << "\n";
+      return dfs::exit_code(bound.error().code());
+    }
+    std::fprintf(stderr, "dfs-fuse: metrics on http://%s/metrics\n", admin->address().c_str());
+  }
 
   fuse_args args = FUSE_ARGS_INIT(0, nullptr);
   add_arg(args, "dfs-fuse");
@@ -99,6 +117,7 @@ int main(int argc, char** argv) {
   int status = kFailureExit;
   if (fuse_daemonize(foreground || debug ? 1 : 0) == 0) {
     mount.start_client();
+    if (admin) admin->start();  // after the client: the metrics read its counters
     fuse_session* session = fuse_get_session(fs);
     if (fuse_set_signal_handlers(session) == 0) {
       fuse_loop_config* loop = fuse_loop_cfg_create();
@@ -108,6 +127,7 @@ int main(int argc, char** argv) {
       fuse_remove_signal_handlers(session);
     }
   }
+  if (admin) admin->stop();
   fuse_unmount(fs);
   fuse_destroy(fs);
   return status;

@@ -15,6 +15,8 @@
 
 namespace dfs::fuse {
 
+class FuseMetrics;
+
 struct MountState {
   explicit MountState(client::ClientConfig client_config);
 
@@ -25,6 +27,8 @@ struct MountState {
   OpenFiles open_files;
   // Held while a lookup lists a directory again (attributes.cc): one at a time is enough.
   std::mutex relisting;
+  // Set before the mount serves when admin_listen is on; counts every operation (operations.cc).
+  FuseMetrics* metrics = nullptr;
 
   void start_client() { client = std::make_unique<client::DfsClient>(config); }
 };

@@ -69,6 +69,11 @@ void OpenFiles::keep(const std::string& path, KeptSpool kept) {
   kept_.emplace(path, Kept{std::move(kept), now});
 }
 
+std::size_t OpenFiles::kept_count() const {
+  std::lock_guard lock(mutex_);
+  return kept_.size();
+}
+
 std::optional<KeptSpool> OpenFiles::take_kept(const std::string& path) {
   std::lock_guard lock(mutex_);
   drop_old_kept(std::chrono::steady_clock::now());

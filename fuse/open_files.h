@@ -99,6 +99,8 @@ class OpenFiles {
 
   // The kept spool of `path`, handed over (gone from here), if one is kept and not too old.
   std::optional<KeptSpool> take_kept(const std::string& path);
+  // Spools kept now (old ones are dropped at the next keep or take), for the metrics.
+  std::size_t kept_count() const;
 
  private:
   struct Kept {

@@ -1,12 +1,48 @@
 #include "fuse/operations.h"
 
+#include <algorithm>
+#include <cstddef>
+#include <string_view>
+
+#include "fuse/fuse_metrics.h"
 #include "fuse/kernel_read_ahead.h"
+#include "fuse/mount_state.h"
 
 namespace dfs::fuse {
 
 namespace {
 // One FUSE request at most: max_write here, max_read as a mount option (main.cc).
 constexpr unsigned kMaxRequestBytes = 1 << 20;
+
+// An operation's name as a template argument.
+template <std::size_t N>
+struct OperationName {
+  constexpr OperationName(const char (&text)[N]) { std::copy_n(text, N, chars); }  // NOLINT: implicit by design
+  std::string_view view() const { return {chars, N - 1}; }
+  char chars[N];
+};
+
+enum class Moves { nothing, bytes_read, bytes_written };  // what a positive result counts
+
+// The table's entry for `Operation`: calls it and counts its result into the mount's metrics
+// (when admin_listen turned them on), so no operation carries metrics code of its own.
+template <OperationName Name, auto Operation, Moves moves = Moves::nothing>
+struct Counted;
+
+template <OperationName Name, class R, class... Args, R (*Operation)(Args...), Moves moves>
+struct Counted<Name, Operation, moves> {
+  static R call(Args... args) {
+    const R result = Operation(args...);
+    if (FuseMetrics* metrics = mount_state().metrics; metrics != nullptr) {
+      const int outcome = result < 0 ? static_cast<int>(result) : 0;
+      metrics->operation_done(Name.view(), outcome);
+      if constexpr (moves == Moves::bytes_read) metrics->read_done(static_cast<int>(result));
+      if constexpr (moves == Moves::bytes_written) metrics->write_done(static_cast<int>(result));
+    }
+    return result;
+  }
+};
+
 }  // namespace
 
 void* init(fuse_conn_info* connection, fuse_config* config) {
@@ -36,35 +72,35 @@ void* init(fuse_conn_info* connection, fuse_config* config) {
 fuse_operations operations() {
   fuse_operations ops{};
   ops.init = init;
-  ops.getattr = getattr;
-  ops.opendir = opendir;
-  ops.readdir = readdir;
-  ops.releasedir = releasedir;
-  ops.mkdir = mkdir;
-  ops.rmdir = rmdir;
-  ops.open = open;
-  ops.create = create;
-  ops.read = read;
-  ops.write_buf = write_buf;
-  ops.truncate = truncate;
-  ops.flush = flush;
-  ops.fsync = fsync;
-  ops.release = release;
-  ops.unlink = unlink;
-  ops.rename = rename;
-  ops.symlink = symlink;
-  ops.readlink = readlink;
-  ops.chmod = chmod;
-  ops.chown = chown;
-  ops.utimens = utimens;
-  ops.statfs = statfs;
-  ops.link = link;
-  ops.mknod = mknod;
-  ops.setxattr = setxattr;
-  ops.listxattr = listxattr;
-  ops.removexattr = removexattr;
-  ops.fallocate = fallocate;
-  ops.copy_file_range = copy_file_range;
+  ops.getattr = Counted<"getattr", getattr>::call;
+  ops.opendir = Counted<"opendir", opendir>::call;
+  ops.readdir = Counted<"readdir", readdir>::call;
+  ops.releasedir = Counted<"releasedir", releasedir>::call;
+  ops.mkdir = Counted<"mkdir", mkdir>::call;
+  ops.rmdir = Counted<"rmdir", rmdir>::call;
+  ops.open = Counted<"open", open>::call;
+  ops.create = Counted<"create", create>::call;
+  ops.read = Counted<"read", read, Moves::bytes_read>::call;
+  ops.write_buf = Counted<"write", write_buf, Moves::bytes_written>::call;
+  ops.truncate = Counted<"truncate", truncate>::call;
+  ops.flush = Counted<"flush", flush>::call;
+  ops.fsync = Counted<"fsync", fsync>::call;
+  ops.release = Counted<"release", release>::call;
+  ops.unlink = Counted<"unlink", unlink>::call;
+  ops.rename = Counted<"rename", rename>::call;
+  ops.symlink = Counted<"symlink", symlink>::call;
+  ops.readlink = Counted<"readlink", readlink>::call;
+  ops.chmod = Counted<"chmod", chmod>::call;
+  ops.chown = Counted<"chown", chown>::call;
+  ops.utimens = Counted<"utimens", utimens>::call;
+  ops.statfs = Counted<"statfs", statfs>::call;
+  ops.link = Counted<"link", link>::call;
+  ops.mknod = Counted<"mknod", mknod>::call;
+  ops.setxattr = Counted<"setxattr", setxattr>::call;
+  ops.listxattr = Counted<"listxattr", listxattr>::call;
+  ops.removexattr = Counted<"removexattr", removexattr>::call;
+  ops.fallocate = Counted<"fallocate", fallocate>::call;
+  ops.copy_file_range = Counted<"copy_file_range", copy_file_range>::call;
   return ops;
 }
 

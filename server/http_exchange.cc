@@ -53,6 +53,7 @@ asio::awaitable<void> send_text(Exchange& ex, http::status status, std::string b
 }
 
 asio::awaitable<void> send_error(Exchange& ex, const Error& error) {
+  ex.error_kind = errc_token(error.code());
   co_await send_text(ex, static_cast<http::status>(http_status(error.code())), error_body(error), error_headers(error));
 }
 

@@ -25,12 +25,15 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 
+class ServerMetrics;
+
 struct ServerContext {
   const ServerConfig& config;
   PartStore& store;
   Authenticator& auth;
   ServerLog& log;
   std::atomic<bool> stopping{false};
+  ServerMetrics* metrics = nullptr;  // null when admin_listen is off: nothing is counted
 };
 
 using RequestParser = http::request_parser<http::buffer_body>;
@@ -47,6 +50,7 @@ struct Exchange {
   int status = 0;
   std::uint64_t bytes = 0;
   bool keep_alive = true;
+  std::string_view error_kind;  // errc_token of the Error answered by send_error, for the metrics
 
   bool body_read_directly = false;  // a PUT handler read the body past the parser
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "server/request_handlers.h"
+#include "server/server_metrics.h"
 
 namespace dfs::server {
 
@@ -157,6 +158,11 @@ void HttpServer::unregister_session(std::uint64_t id) {
   if (sessions_.empty() && context_.stopping.load()) stop_control_work();
 }
 
+std::size_t HttpServer::open_connections() {
+  std::lock_guard lock(sessions_mutex_);
+  return sessions_.size();
+}
+
 asio::io_context& HttpServer::next_connection_context() {
   const std::size_t pick = next_context_++ % (more_contexts_.size() + 1);
   return pick == 0 ? io_ : *more_contexts_[pick - 1];
@@ -229,6 +235,7 @@ asio::awaitable<void> HttpServer::serve(tcp::socket socket) {
     }
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     context_.log.request(parser.get().method_string(), ex.user, parser.get().target(), ex.status, ex.bytes, ms);
+    if (context_.metrics != nullptr) context_.metrics->record(ex, ms / 1000);
     if (!ex.keep_alive || !ex.request_consumed()) {
       drain = !ex.request_consumed();
       break;

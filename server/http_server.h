@@ -34,6 +34,10 @@ class HttpServer {
   // Serves until SIGINT or SIGTERM, then shuts down as described above; `on_stopping` is called
   // (on the control strand) when the first signal starts the shutdown.
   void run(std::function<void()> on_stopping = {});
+  // Counts every request into `metrics` from now on (call before run()).
+  void count_into(ServerMetrics& metrics) { context_.metrics = &metrics; }
+  // Connections being served now; any thread.
+  std::size_t open_connections();
 
  private:
   struct SessionHandle;

@@ -9,13 +9,18 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <string>
 
+#include "common/admin_listener.h"
+#include "common/metrics_registry.h"
 #include "common/protocol.h"
 #include "server/authenticator.h"
 #include "server/http_server.h"
 #include "server/part_store.h"
 #include "server/server_config.h"
+#include "server/server_metrics.h"
 #include "server/service_notifier.h"
 #include "server/staged_sweeper.h"
 #include "server/users_file.h"
@@ -74,6 +79,18 @@ int run_server(dfs::server::ServerConfig config) {
   ServerLog log(config.verbose);
   HttpServer server(config, **store, **auth, log);
   if (auto st = server.bind(); !st) return fail(st.error());
+  // Declared after the server and the store it reads: the listener's thread stops first.
+  dfs::metrics::MetricsRegistry registry;
+  std::optional<ServerMetrics> metrics;
+  std::optional<dfs::AdminListener> admin;
+  if (config.admin_listen) {
+    metrics.emplace(registry, **store, [&server] { return server.open_connections(); });
+    server.count_into(*metrics);
+    admin.emplace(*config.admin_listen, [&registry] { return registry.render(); });
+    if (auto st = admin->bind(); !st) return fail(st.error());
+    log.notice("dfs-server: metrics on http://" + admin->address() + "/metrics");
+    admin->start();
+  }
   StagedSweeper sweeper(**store, log, config.staged_max_age, config.sweep_interval);
   sweeper.sweep_and_log();  // leftovers of a crash are gone before the first request
   sweeper.start();
@@ -84,6 +101,7 @@ int run_server(dfs::server::ServerConfig config) {
   const ServiceNotifier notifier;
   notifier.ready(where);
   server.run([&notifier] { notifier.stopping(); });
+  if (admin) admin->stop();
   sweeper.stop();
   log.notice("dfs-server: stopped");
   return 0;

@@ -17,12 +17,12 @@ Result<ServerConfig> ServerConfig::load_yaml(const std::filesystem::path& file) 
   if (!map) return map.error();
   if (auto st = map->reject_unknown_keys({"root", "listen", "users", "threads", "max_body_bytes", "max_connections",
                                           "header_limit_bytes", "idle_timeout_ms", "shutdown_grace_ms",
-                                          "staged_max_age_s", "sweep_interval_s", "verbose"});
+                                          "staged_max_age_s", "sweep_interval_s", "verbose", "admin_listen"});
       !st) {
     return st.error();
   }
   ServerConfig config;
-  std::string root, listen, users;
+  std::string root, listen, users, admin_listen;
   std::uint64_t threads = config.threads, idle = 60'000, grace = 10'000, staged = 3600, sweep = 300;
   for (auto st : {map->require("root"), map->read("root", root), map->read("listen", listen),
                   map->read("users", users), map->read("threads", threads),
@@ -30,7 +30,8 @@ Result<ServerConfig> ServerConfig::load_yaml(const std::filesystem::path& file) 
                   map->read("max_connections", config.max_connections),
                   map->read("header_limit_bytes", config.header_limit_bytes), map->read("idle_timeout_ms", idle),
                   map->read("shutdown_grace_ms", grace), map->read("staged_max_age_s", staged),
-                  map->read("sweep_interval_s", sweep), map->read("verbose", config.verbose)}) {
+                  map->read("sweep_interval_s", sweep), map->read("verbose", config.verbose),
+                  map->read("admin_listen", admin_listen)}) {
     if (!st) return st.error();
   }
   config.root = root;
@@ -39,6 +40,11 @@ Result<ServerConfig> ServerConfig::load_yaml(const std::filesystem::path& file) 
     if (auto st = parse_host_port(listen, config.listen_host, config.listen_port); !st) {
       return map->error_at("listen", st.error().message());
     }
+  }
+  if (map->has("admin_listen")) {
+    auto admin = parse_bind_address(admin_listen);
+    if (!admin) return map->error_at("admin_listen", admin.error().message());
+    config.admin_listen = std::move(*admin);
   }
   if (threads < 1 || threads > 256) return map->error_at("threads", "must be between 1 and 256");
   if (config.header_limit_bytes < 1024) return map->error_at("header_limit_bytes", "must be at least 1024");

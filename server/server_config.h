@@ -4,9 +4,11 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "common/error.h"
+#include "common/host_port.h"
 
 namespace dfs::server {
 
@@ -24,6 +26,8 @@ struct ServerConfig {
   std::chrono::seconds staged_max_age{3600};
   std::chrono::seconds sweep_interval{300};
   bool verbose = false;
+  // admin_listen: HOST:PORT, :PORT or PORT; GET /metrics there. Absent: no metrics at all.
+  std::optional<ListenAddress> admin_listen;
 
   static Result<ServerConfig> load_yaml(const std::filesystem::path& file);
   // Fills defaults that depend on other keys and checks the whole.
