@@ -42,6 +42,8 @@ set(CPACK_PACKAGE_DESCRIPTION "dfs-server stores every file as 4 parts, each on 
 command-line client and dfs-fuse mounts the store (mount -t fuse.dfs, fstab). The servers run as \
 systemd units dfs-server@NAME.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+# With CPACK_SET_DESTDIR the install runs with this prefix, not the build tree's CMAKE_INSTALL_PREFIX.
+set(CPACK_INSTALL_PREFIX /usr)
 # The absolute destinations above (/etc, /sbin, /lib/systemd) land in the package, not on the host.
 set(CPACK_SET_DESTDIR ON)
 set(CPACK_STRIP_FILES ON)

@@ -79,20 +79,21 @@ int run_server(dfs::server::ServerConfig config) {
   ServerLog log(config.verbose);
   HttpServer server(config, **store, **auth, log);
   if (auto st = server.bind(); !st) return fail(st.error());
-  // Declared after the server and the store it reads: the listener's thread stops first.
+  StagedSweeper sweeper(**store, log, config.staged_max_age, config.sweep_interval);
+  sweeper.sweep_and_log();  // leftovers of a crash are gone before the first request
+  // Declared after the server, the store and the sweeper it reads: the listener's thread stops first.
   dfs::metrics::MetricsRegistry registry;
   std::optional<ServerMetrics> metrics;
   std::optional<dfs::AdminListener> admin;
   if (config.admin_listen) {
-    metrics.emplace(registry, **store, [&server] { return server.open_connections(); });
+    metrics.emplace(registry, **store, [&server] { return server.open_connections(); },
+                    [&sweeper] { return sweeper.staged_backlog(); });
     server.count_into(*metrics);
     admin.emplace(*config.admin_listen, [&registry] { return registry.render(); });
     if (auto st = admin->bind(); !st) return fail(st.error());
     log.notice("dfs-server: metrics on http://" + admin->address() + "/metrics");
     admin->start();
   }
-  StagedSweeper sweeper(**store, log, config.staged_max_age, config.sweep_interval);
-  sweeper.sweep_and_log();  // leftovers of a crash are gone before the first request
   sweeper.start();
   const std::string where = "listening on " + config.listen_host + ":" + std::to_string(server.port()) +
                             " (root " + config.root.string() + ")";

@@ -29,7 +29,8 @@ std::string error_kind(const Exchange& ex) {
 }  // namespace
 
 ServerMetrics::ServerMetrics(metrics::MetricsRegistry& registry, const PartStore& store,
-                             std::function<std::size_t()> open_connections)
+                             std::function<std::size_t()> open_connections,
+                             std::function<std::size_t()> staged_backlog)
     : requests_(registry.counter_family("dfs_server_requests_total",
                                         "Requests answered, by method (GET, PUT, LIST, EXIT, other) and HTTP status "
                                         "(499: the client left mid-body, none: no answer was sent).",
@@ -60,6 +61,10 @@ ServerMetrics::ServerMetrics(metrics::MetricsRegistry& registry, const PartStore
   });
   registry.gauge_function("dfs_server_open_connections", "Client connections open now.",
                           [read = std::move(open_connections)] { return static_cast<double>(read()); });
+  registry.gauge_function("dfs_server_staged_versions",
+                          "Staged versions the last sweep left (young enough for their writer to commit): "
+                          "with no write under way, this server's share of the heal backlog.",
+                          [read = std::move(staged_backlog)] { return static_cast<double>(read()); });
 }
 
 void ServerMetrics::record(const Exchange& ex, double seconds) {

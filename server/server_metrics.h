@@ -15,9 +15,10 @@ namespace dfs::server {
 
 class ServerMetrics {
  public:
-  // Registers every metric in `registry`; `open_connections` is read at each scrape.
+  // Registers every metric in `registry`; `open_connections` and `staged_backlog` (staged
+  // versions the last sweep left) are read at each scrape.
   ServerMetrics(metrics::MetricsRegistry& registry, const PartStore& store,
-                std::function<std::size_t()> open_connections);
+                std::function<std::size_t()> open_connections, std::function<std::size_t()> staged_backlog);
 
   // One request, answered (or abandoned) after `seconds`.
   void record(const Exchange& ex, double seconds);

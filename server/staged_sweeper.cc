@@ -75,6 +75,7 @@ SweepReport StagedSweeper::sweep_once() {
     if (!dir) continue;  // a file, or a symlink: not a user folder
     sweep_tree(dir->get(), user, "", report, 0);
   }
+  staged_backlog_.store(report.staged_versions_kept, std::memory_order_relaxed);
   return report;
 }
 
@@ -128,7 +129,10 @@ void StagedSweeper::sweep_entry(int versions_fd, const std::string& user, const 
         expired = expired && modified_at(entry->get(), part_file_name(version, part), exists) < staged_cutoff;
       }
     }
-    if (!expired) continue;
+    if (!expired) {
+      ++report.staged_versions_kept;
+      continue;
+    }
     for (const int part : files.parts) {
       if (::unlinkat(entry->get(), part_file_name(version, part).c_str(), 0) == 0) ++report.staged_parts_removed;
     }

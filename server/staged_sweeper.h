@@ -4,6 +4,7 @@
 // then start() repeats it every interval on its own thread, under the same entry locks as commits.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -19,6 +20,9 @@ namespace dfs::server {
 struct SweepReport {
   std::size_t temp_files_removed = 0;
   std::size_t staged_parts_removed = 0;
+  // Staged versions left in place: young enough that their writer may still commit them. With
+  // no writer at work, this is the server's share of the heal backlog.
+  std::size_t staged_versions_kept = 0;
 };
 
 class StagedSweeper {
@@ -30,6 +34,8 @@ class StagedSweeper {
   // sweep_once() and a log line when it removed anything.
   SweepReport sweep_and_log();
   void start();
+  // staged_versions_kept of the last finished sweep (read by any thread).
+  std::size_t staged_backlog() const { return staged_backlog_.load(std::memory_order_relaxed); }
   void stop();
 
  private:
@@ -45,6 +51,7 @@ class StagedSweeper {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  std::atomic<std::size_t> staged_backlog_{0};
   std::thread thread_;
 };
 

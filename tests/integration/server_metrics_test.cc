@@ -95,6 +95,7 @@ TEST(ServerMetrics, CountsKnownTrafficExactlyOnEveryServer) {
     EXPECT_GT(after.value(latency("PUT", "_sum")), 0);
 
     EXPECT_EQ(after.value("dfs_server_open_connections"), 1);  // `c`, kept alive
+    EXPECT_EQ(after.value("dfs_server_staged_versions"), 0) << "the startup sweep found nothing staged";
     EXPECT_GT(after.value("dfs_server_disk_free_bytes"), 0);
     EXPECT_GE(after.value("dfs_server_disk_total_bytes"), after.value("dfs_server_disk_free_bytes"));
   }

@@ -133,7 +133,9 @@ TEST_F(StagedSweeperTest, KeepsFreshStagedVersions) {
   StagedSweeper sweeper(*store_, log_, hours(1), seconds(300));
   const SweepReport report = sweeper.sweep_once();
   EXPECT_EQ(report.staged_parts_removed, 0u);
+  EXPECT_EQ(report.staged_versions_kept, 1u) << "one version, two parts: the backlog counts versions";
   EXPECT_EQ(names_in(folder(".dfs/a")), sorted({part_file_name(v1, 1), part_file_name(v1, 2)}));
+  EXPECT_EQ(sweeper.staged_backlog(), 1u);
 }
 
 TEST_F(StagedSweeperTest, KeepsAStagedVersionWhileAnyOfItsPartsIsFresh) {
