@@ -17,6 +17,7 @@
 #include "server/part_store.h"
 #include "server/server_config.h"
 #include "server/staged_sweeper.h"
+#include "server/tls_context.h"
 #include "server/users_file.h"
 
 namespace {
@@ -70,14 +71,21 @@ int run_server(dfs::server::ServerConfig config) {
   auto auth = Authenticator::open(config.users_file);
   if (!auth) return fail(auth.error());
 
+  std::unique_ptr<boost::asio::ssl::context> tls;
+  if (config.tls()) {
+    auto loaded = load_tls_context(config);
+    if (!loaded) return fail(loaded.error());
+    tls = std::move(*loaded);
+  }
+
   ServerLog log(config.verbose);
-  HttpServer server(config, **store, **auth, log);
+  HttpServer server(config, **store, **auth, log, tls.get());
   if (auto st = server.bind(); !st) return fail(st.error());
   StagedSweeper sweeper(**store, log, config.staged_max_age, config.sweep_interval);
   sweeper.sweep_and_log();  // leftovers of a crash are gone before the first request
   sweeper.start();
-  std::printf("dfs-server: listening on %s:%u (root %s)\n", config.listen_host.c_str(), server.port(),
-              config.root.c_str());
+  std::printf("dfs-server: listening on %s:%u (root %s)%s\n", config.listen_host.c_str(), server.port(),
+              config.root.c_str(), tls ? " with TLS" : "");
   std::fflush(stdout);
   server.run();
   sweeper.stop();

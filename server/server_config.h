@@ -24,6 +24,12 @@ struct ServerConfig {
   std::chrono::seconds staged_max_age{3600};
   std::chrono::seconds sweep_interval{300};
   bool verbose = false;
+  // Both set: every connection is TLS with this certificate (chain, PEM) and its private key.
+  // Neither: plain HTTP.
+  std::filesystem::path tls_cert_file;
+  std::filesystem::path tls_key_file;
+
+  bool tls() const { return !tls_cert_file.empty(); }
 
   static Result<ServerConfig> load_yaml(const std::filesystem::path& file);
   // Fills defaults that depend on other keys and checks the whole.
