@@ -9,6 +9,8 @@ packages=(
   libsystemd-dev libfuse3-dev fuse3
   libgtest-dev libgmock-dev libbenchmark-dev
   curl python3 util-linux iproute2
+  # The TLS tests make their throw-away CA and certificates with the command line.
+  openssl
   # Ordinary tools the FUSE tests drive through the mount.
   rsync vim git tar
 )
