@@ -66,17 +66,17 @@ int run_passwd(const std::string& file, const std::string& user) {
 int run_server(dfs::server::ServerConfig config) {
   using namespace dfs::server;
   if (auto st = config.finish(); !st) return fail(st.error());
-  auto store = PartStore::open(config.root);
-  if (!store) return fail(store.error());
-  auto auth = Authenticator::open(config.users_file);
-  if (!auth) return fail(auth.error());
-
+  // Before the data root and users: a wrong TLS file is a config error, reported as such.
   std::unique_ptr<boost::asio::ssl::context> tls;
   if (config.tls()) {
     auto loaded = load_tls_context(config);
     if (!loaded) return fail(loaded.error());
     tls = std::move(*loaded);
   }
+  auto store = PartStore::open(config.root);
+  if (!store) return fail(store.error());
+  auto auth = Authenticator::open(config.users_file);
+  if (!auth) return fail(auth.error());
 
   ServerLog log(config.verbose);
   HttpServer server(config, **store, **auth, log, tls.get());

@@ -17,12 +17,11 @@ Error file_error(std::string_view key, const std::filesystem::path& file, std::s
   return Error(Errc::config, "key '" + std::string(key) + "': " + file.string() + ": " + std::string(what));
 }
 
-// OpenSSL's reason for the latest failure, e.g. "no start line" for a file that is not PEM.
-std::string openssl_reason() {
-  const unsigned long code = ERR_peek_last_error();
+// OpenSSL's reason for a failed load, e.g. "no start line" for a file that is not PEM. Asio
+// takes the error off OpenSSL's queue into `ec`.
+std::string openssl_reason(const boost::system::error_code& ec) {
   ERR_clear_error();
-  const char* reason = code != 0 ? ERR_reason_error_string(code) : nullptr;
-  return reason != nullptr ? reason : "unknown OpenSSL error";
+  return ec.message();
 }
 
 Status check_readable(std::string_view key, const std::filesystem::path& file) {
@@ -44,11 +43,11 @@ Result<std::unique_ptr<ssl::context>> load_tls_context(const ServerConfig& confi
   context->use_certificate_chain_file(config.tls_cert_file.string(), ec);
   if (ec) {
     return file_error("tls_cert_file", config.tls_cert_file,
-                      "not a PEM certificate chain (" + openssl_reason() + ")");
+                      "not a PEM certificate chain (" + openssl_reason(ec) + ")");
   }
   context->use_private_key_file(config.tls_key_file.string(), ssl::context::pem, ec);
   if (ec) {
-    const std::string reason = openssl_reason();
+    const std::string reason = openssl_reason(ec);
     if (reason.find("mismatch") != std::string::npos) {
       return file_error("tls_key_file", config.tls_key_file, "is not the private key of the certificate in " +
                                                                  config.tls_cert_file.string());
