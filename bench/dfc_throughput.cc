@@ -19,6 +19,9 @@
 // DfsClient (a few threads) and `dfc ls /many`, `dfc ls -l /many` and a local `ls -l` of as
 // many files are timed --runs times, each output counted line by line and thrown away.
 //
+// With --tls the servers and dfc speak TLS (a throw-away CA and certificate are made in the
+// bench directory): what TLS costs once sendfile and splice are out of the path.
+//
 // Output: "NAME VALUE UNIT" lines, then the targets. MB is 10^6 bytes, MiB 2^20. Everything lives
 // in a fresh directory under --dir (default /var/tmp), removed at the end; the servers listen on
 // 127.0.0.1 only. Exit 0 when every run completed (a missed target is a figure, not a failure),
@@ -33,6 +36,7 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,6 +49,7 @@
 #include "common/unique_fd.h"
 #include "tests/support/client_fixture.h"
 #include "tests/support/dfc_process.h"
+#include "tests/support/test_certificates.h"
 #include "tests/support/test_cluster.h"
 
 namespace dfs::bench {
@@ -74,6 +79,7 @@ struct Options {
   fs::path dir = "/var/tmp";
   int ls_files = 10000;
   bool skip_ls = false;
+  bool tls = false;
   fs::path dfc = default_dfc();
 };
 
@@ -260,7 +266,14 @@ int run_bench(const Options& options) {
     std::fprintf(stderr, "dfs_bench_dfc: %s\n", synced.error().message().c_str());
     return 1;
   }
-  testing::TestCluster cluster({.servers = 4, .verbose = false, .data_parent = dir.path()});
+  testing::TestClusterOptions cluster_options{.servers = 4, .verbose = false, .data_parent = dir.path()};
+  std::optional<testing::TestCertificates> certificates;
+  if (options.tls) {
+    certificates.emplace(dir.path() / "certs");
+    cluster_options.extra_yaml = certificates->server_yaml();
+    cluster_options.client_tls = {true, certificates->ca_file.string()};
+  }
+  testing::TestCluster cluster(cluster_options);
   s.cluster = &cluster;
   testing::write_dfc_yaml(cluster, cluster.credentials(), s.config);
 
@@ -332,6 +345,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
   app.add_flag("--skip-ls", options.skip_ls, "skip the directory listing");
+  app.add_flag("--tls", options.tls, "servers and dfc speak TLS (certificates made for the run)");
   app.add_option("--dfc", options.dfc, "the dfc binary to measure")->check(CLI::ExistingFile)->capture_default_str();
   return dfs::bench::run_main(app, argc, argv, "dfs_bench_dfc", [&] { return dfs::bench::run_bench(options); });
 }

@@ -250,7 +250,25 @@ Status read_milliseconds(const ConfigMap& map, std::string_view key, std::uint64
   return {};
 }
 
-Result<std::vector<ServerAddress>> read_servers(const ConfigMap& map) {
+// `tls:` and `tls_ca_file:` of `map` over `inherited` (the cluster's, for a server entry). A
+// relative CA file is taken from the configuration file's folder, like password_file.
+Result<TlsSettings> read_tls(const ConfigMap& map, const TlsSettings& inherited) {
+  TlsSettings tls = inherited;
+  if (auto st = map.read("tls", tls.enabled); !st) return st.error();
+  std::string ca_file;
+  if (auto st = map.read("tls_ca_file", ca_file); !st) return st.error();
+  if (map.has("tls_ca_file")) {
+    if (ca_file.empty()) return map.error_at("tls_ca_file", "is empty; name the PEM file of the CA that signed the servers' certificates");
+    fs::path file = ca_file;
+    if (file.is_relative()) file = fs::path(map.source()).parent_path() / file;
+    if (::access(file.c_str(), R_OK) != 0) return map.error_at("tls_ca_file", file.string() + ": " + std::strerror(errno));
+    tls.ca_file = file.string();
+    if (!tls.enabled) return map.error_at("tls_ca_file", "is given but 'tls' is not true; add 'tls: true' or remove it");
+  }
+  return tls;
+}
+
+Result<std::vector<ServerAddress>> read_servers(const ConfigMap& map, const TlsSettings& cluster_tls) {
   if (!map.has("servers")) {
     return map.error_at("servers", "is required; list each server as '- name: dfs1' with 'address: HOST:PORT' below it");
   }
@@ -264,7 +282,8 @@ Result<std::vector<ServerAddress>> read_servers(const ConfigMap& map) {
   for (const auto& entry : *entries) {
     ServerAddress server;
     std::string address;
-    for (auto st : {entry.reject_unknown_keys({"name", "address"}), entry.require("name"), entry.read("name", server.name),
+    for (auto st : {entry.reject_unknown_keys({"name", "address", "tls", "tls_ca_file"}), entry.require("name"),
+                    entry.read("name", server.name),
                     entry.require("address")}) {
       if (!st) return st.error();
     }
@@ -274,6 +293,9 @@ Result<std::vector<ServerAddress>> read_servers(const ConfigMap& map) {
     }
     if (const auto why = name_problem(server.name)) return entry.error_at("name", *why);
     if (auto st = parse_server_address(address, server); !st) return entry.error_at("address", st.error().message());
+    auto tls = read_tls(entry, cluster_tls);
+    if (!tls) return tls.error();
+    server.tls = std::move(*tls);
     if (const auto i = same_name(servers, server)) {
       return entry.error_at("name", "'" + server.name + "' is already the name of the server at " +
                                         (*entries)[*i].location() + "; give each server its own name");
@@ -331,19 +353,18 @@ Result<ClientConfig> parse_yaml(std::string_view text, const std::string& source
     return loaded.error();
   }
   const ConfigMap& map = *loaded;
-  if (map.has("tls")) {
-    return map.error_at("tls", "is not supported yet; remove it and keep the servers on a trusted network");
-  }
   if (auto st = map.reject_unknown_keys({"servers", "user", "password", "password_file", "min_copies",
                                          "connect_timeout_ms", "io_timeout_ms", "down_backoff_ms", "spool_dir",
-                                         "spool_limit_mb", "admin_listen"});
+                                         "spool_limit_mb", "admin_listen", "tls", "tls_ca_file"});
       !st) {
     return st.error();
   }
   ClientConfig config;
   config.source = source;
 
-  auto servers = read_servers(map);
+  auto cluster_tls = read_tls(map, TlsSettings{});
+  if (!cluster_tls) return cluster_tls.error();
+  auto servers = read_servers(map, *cluster_tls);
   if (!servers) return servers.error();
   config.servers = std::move(*servers);
 

@@ -14,12 +14,15 @@
 //     spool_dir: /var/tmp
 //     spool_limit_mb: 4096                  (MiB; 0: no limit)
 //     admin_listen: 127.0.0.1:9101          (dfs-fuse only: GET /metrics there; absent: off)
+//     tls: true                             (default false: plain HTTP)
+//     tls_ca_file: ca.pem                   (default: the system's store; relative to this file)
+//   A server entry may carry its own `tls:` and `tls_ca_file:`, over the cluster's.
 //
 // A file with a line that starts with the word "Server" (any case) is read as classic; anything
 // else as YAML (quote IPv6 addresses there: '[::1]:10001'). Classic keywords may be in any case; blank lines and lines starting with '#' are
 // skipped; it has no other settings, so they keep their defaults. Every mistake names the file
 // and the line: "dfc.yaml:3: key 'servers': ...", and unknown YAML keys are mistakes too (a typo
-// must not quietly fall back to a default). `tls:` is refused until it is implemented.
+// must not quietly fall back to a default). The classic format has no TLS.
 // Server names are kept as written but must differ in more than case; addresses must differ.
 // The order of the servers is the order of placement (server 0 is the table's DFS1).
 #pragma once

@@ -13,7 +13,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "client-core/tls_client.h"
 #include "common/checksum.h"
+#include "common/http_stream.h"
 #include "common/percent_encoding.h"
 #include "common/request_target.h"
 
@@ -95,10 +97,13 @@ struct ServerConnection::Impl {
   Timeouts timeouts;
   std::string authorization;
   asio::io_context io;
-  beast::tcp_stream stream{io};
+  HttpStream stream{io};
   beast::flat_buffer buffer;
   bool connected = false;
   std::vector<char> chunk;
+  // Made on the first TLS connection and kept for the reconnections.
+  std::unique_ptr<asio::ssl::context> tls_context;
+  TlsRejection tls_rejection;
 
   Impl(ServerAddress a, Credentials c, Timeouts t)
       : address(std::move(a)), credentials(std::move(c)), timeouts(t), authorization(basic_authorization(credentials)) {}
@@ -141,7 +146,8 @@ struct ServerConnection::Impl {
 
   void close() {
     beast::error_code ec;
-    stream.socket().close(ec);
+    stream.tcp().socket().close(ec);
+    stream.stop_tls();
     connected = false;
     buffer.clear();
   }
@@ -162,11 +168,42 @@ struct ServerConnection::Impl {
       for (const auto& r : results) targets.push_back(r.endpoint());
     }
     stream.expires_after(timeouts.connect);
-    ec = run([&](auto handler) { stream.async_connect(targets, [handler](beast::error_code e, const tcp::endpoint&) mutable { handler(e); }); });
+    ec = run([&](auto handler) { stream.tcp().async_connect(targets, [handler](beast::error_code e, const tcp::endpoint&) mutable { handler(e); }); });
     if (ec) return network_error(ec, "connecting");
-    stream.socket().set_option(tcp::no_delay(true), ec);
+    stream.tcp().socket().set_option(tcp::no_delay(true), ec);
+    if (address.tls.enabled) {
+      if (auto st = start_tls(); !st) return st;
+    }
     connected = true;
     return {};
+  }
+
+  // The TLS handshake on a new TCP connection, with its certificate checks; bounded by the
+  // I/O timeout (a server that accepted the connection is there, so not the connect timeout).
+  Status start_tls() {
+    if (!tls_context) {
+      auto made = make_client_tls_context(address.tls);
+      if (!made) {
+        close();
+        return made.error().with_context("server " + address.display());
+      }
+      tls_context = std::move(*made);
+    }
+    stream.start_tls(*tls_context);
+    prepare_tls_session(stream.tls(), address.host, tls_rejection);
+    stream.expires_after(timeouts.io);
+    const auto ec = run([&](auto h) { stream.tls().async_handshake(asio::ssl::stream_base::client, h); });
+    if (!ec) return {};
+    close();
+    return Error(Errc::unavailable, "server " + address.display() + ": " + tls_failure_text(tls_rejection, ec, address.host));
+  }
+
+  // A new plain connection that ends or garbles the answer: most likely a TLS server.
+  Error plain_to_tls_hint(const beast::error_code& ec, std::string_view doing) {
+    close();
+    return Error(Errc::unavailable, "server " + address.display() + " closed the connection without an HTTP answer (" +
+                                        ec.message() + " while " + std::string(doing) +
+                                        "); if it serves TLS, set 'tls: true' in the client config");
   }
 
   template <class Body>
@@ -210,7 +247,7 @@ struct ServerConnection::Impl {
 
   static bool stale_connection(const beast::error_code& ec) {
     return ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
-           ec == asio::error::broken_pipe || ec == asio::error::eof;
+           ec == asio::error::broken_pipe || ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
   }
 
   // Sends a request without a body and reads the answer's header into `parser`. A kept-alive
@@ -245,6 +282,10 @@ struct ServerConnection::Impl {
       if (ec && reused && attempt == 0 && stale_connection(ec)) {
         close();
         continue;
+      }
+      if (ec && !reused && !address.tls.enabled && 
+          (stale_connection(ec) || ec.category() == beast::error_code(http::error::bad_version).category())) {
+        return plain_to_tls_hint(ec, doing);
       }
       if (ec) return network_error(ec, doing);
       return {};
@@ -388,6 +429,21 @@ Status ServerConnection::put_part(const RemotePath& path, const protocol::PartDe
 Status ServerConnection::put_part_from_file(const RemotePath& path, const protocol::PartDescriptor& d, int fd,
                                             std::uint64_t offset, const std::function<void(std::size_t)>& on_sent) {
   auto& s = *impl_;
+  if (s.address.tls.enabled) {
+    // sendfile(2) would put the file's bytes on the socket unencrypted: read them here instead
+    // and send them through the TLS stream.
+    std::uint64_t read_so_far = 0;
+    return put_part(path, d, [&](char* into, std::size_t size) -> Result<std::size_t> {
+      for (;;) {
+        const auto n = ::pread(fd, into, size, static_cast<off_t>(offset + read_so_far));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return Error::from_errno(errno, "reading the file to store");
+        read_so_far += static_cast<std::uint64_t>(n);
+        if (on_sent && n > 0) on_sent(static_cast<std::size_t>(n));
+        return static_cast<std::size_t>(n);
+      }
+    });
+  }
   auto read_whole = [&](char* into) -> Status {
     for (std::uint64_t have = 0; have < d.part_size;) {
       const auto n = ::pread(fd, into + have, static_cast<std::size_t>(d.part_size - have), static_cast<off_t>(offset + have));
@@ -402,7 +458,7 @@ Status ServerConnection::put_part_from_file(const RemotePath& path, const protoc
   return s.put_with_body(path, d, read_whole, [&](Impl::Serializer&, Impl::Request&) -> Status {
     // The header is out; the body is the part's raw bytes (Content-Length framing), so they can
     // go straight from the page cache to the socket.
-    auto& socket = s.stream.socket();
+    auto& socket = s.stream.tcp().socket();
     beast::error_code ec;
     socket.native_non_blocking(true, ec);
     if (ec) return s.network_error(ec, "sending a part");

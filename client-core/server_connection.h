@@ -19,10 +19,18 @@
 
 namespace dfs::client {
 
+// Whether a server is reached through TLS, and whom to trust for it. The certificate must
+// chain to the CA bundle and name the configured host (subjectAltName DNS or IP).
+struct TlsSettings {
+  bool enabled = false;
+  std::string ca_file;  // PEM bundle of trusted CAs; empty: the system's store
+};
+
 struct ServerAddress {
   std::string name;  // "dfs1"
   std::string host;  // "127.0.0.1" or a host name
   std::uint16_t port = 0;
+  TlsSettings tls;
   std::string display() const { return name + " (" + host + ":" + std::to_string(port) + ")"; }
 };
 
@@ -80,7 +88,8 @@ class ServerConnection {
   // Stores one part version (staged). `source` yields exactly descriptor.part_size bytes.
   Status put_part(const RemotePath& path, const protocol::PartDescriptor& descriptor, const BodySource& source);
   // The same with the bytes at `offset` of the open file `fd`, sent with sendfile(2) so they never
-  // pass through this process. `on_sent` (may be empty) hears how many bytes left each time.
+  // pass through this process (over TLS: read and encrypted here, a chunk at a time). `on_sent`
+  // (may be empty) hears how many bytes left each time.
   Status put_part_from_file(const RemotePath& path, const protocol::PartDescriptor& descriptor, int fd,
                             std::uint64_t offset, const std::function<void(std::size_t)>& on_sent);
   // Stores part `descriptor.part` of a new version with the bytes of version `from`.

@@ -13,6 +13,8 @@ packages=(
   dpkg-dev file systemd
   # libFuzzer (scripts/fuzz.sh): clang, and its runtime, which clang only recommends.
   clang libclang-rt-14-dev
+  # The TLS tests make their throw-away CA and certificates with the command line.
+  openssl
   # Ordinary tools the FUSE tests drive through the mount.
   rsync vim git tar
 )

@@ -65,9 +65,9 @@ asio::awaitable<void> send_continue_if_expected(Exchange& ex) {
   if (ec) ex.keep_alive = false;
 }
 
-asio::awaitable<void> close_connection(beast::tcp_stream& stream, bool drain) {
+asio::awaitable<void> close_connection(HttpStream& stream, bool drain) {
   beast::error_code ec;
-  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  stream.tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   if (drain && !ec) {
     std::array<char, 65536> sink;
     std::size_t discarded = 0;
@@ -79,7 +79,7 @@ asio::awaitable<void> close_connection(beast::tcp_stream& stream, bool drain) {
       discarded += n;
     }
   }
-  stream.socket().close(ec);
+  stream.tcp().socket().close(ec);
 }
 
 }  // namespace dfs::server

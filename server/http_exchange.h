@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/http_stream.h"
 #include "common/request_target.h"
 #include "server/authenticator.h"
 #include "server/part_store.h"
@@ -32,6 +34,7 @@ struct ServerContext {
   PartStore& store;
   Authenticator& auth;
   ServerLog& log;
+  asio::ssl::context* tls = nullptr;  // null: plain HTTP
   std::atomic<bool> stopping{false};
   ServerMetrics* metrics = nullptr;  // null when admin_listen is off: nothing is counted
 };
@@ -40,7 +43,7 @@ using RequestParser = http::request_parser<http::buffer_body>;
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct Exchange {
-  beast::tcp_stream& stream;
+  HttpStream& stream;  // TLS or not: raw-descriptor paths check stream.is_tls()
   beast::flat_buffer& buffer;
   RequestParser& parser;
   ServerContext& server;
@@ -70,6 +73,8 @@ asio::awaitable<void> send_continue_if_expected(Exchange& ex);
 
 // Half-closes, then (when the client may still be sending a body we did not read) discards its
 // bytes for a bounded time, so it reads our answer instead of a connection reset.
-asio::awaitable<void> close_connection(beast::tcp_stream& stream, bool drain);
+// Under TLS no close_notify is sent: waiting for the peer's would hold the session, and the
+// HTTP framing already tells the client where each answer ends.
+asio::awaitable<void> close_connection(HttpStream& stream, bool drain);
 
 }  // namespace dfs::server

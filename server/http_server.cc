@@ -52,8 +52,9 @@ http::response<http::string_body> malformed_request_response(const beast::error_
 
 }  // namespace
 
-HttpServer::HttpServer(const ServerConfig& config, PartStore& store, Authenticator& auth, ServerLog& log)
-    : context_{config, store, auth, log},
+HttpServer::HttpServer(const ServerConfig& config, PartStore& store, Authenticator& auth, ServerLog& log,
+                       asio::ssl::context* tls)
+    : context_{config, store, auth, log, tls},
       control_(asio::make_strand(io_)),
       acceptor_(control_),
       signals_(control_, SIGINT, SIGTERM),
@@ -187,11 +188,29 @@ asio::awaitable<void> HttpServer::accept_loop() {
   }
 }
 
-asio::awaitable<void> HttpServer::serve(tcp::socket socket) {
-  beast::tcp_stream stream(std::move(socket));
+asio::awaitable<bool> HttpServer::start_tls(HttpStream& stream) {
+  if (context_.tls == nullptr) co_return true;
+  stream.start_tls(*context_.tls);
+  stream.expires_after(context_.config.idle_timeout);
   beast::error_code ec;
-  stream.socket().set_option(tcp::no_delay(true), ec);
-  auto handle = register_session(stream);
+  co_await stream.tls().async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
+  if (!ec) co_return true;
+  if (ec != asio::error::operation_aborted && !context_.stopping.load()) {
+    beast::error_code ignored;
+    const auto peer = stream.tcp().socket().remote_endpoint(ignored);
+    const std::string why = ec == beast::error::timeout ? "no handshake within the idle timeout" : ec.message();
+    context_.log.error("TLS handshake with " + peer.address().to_string() + ":" + std::to_string(peer.port()) +
+                       " failed: " + why + " (a client without 'tls: true', or one that does not trust this "
+                       "server's certificate); connection closed");
+  }
+  co_return false;
+}
+
+asio::awaitable<void> HttpServer::serve(tcp::socket socket) {
+  HttpStream stream(std::move(socket));
+  beast::error_code ec;
+  stream.tcp().socket().set_option(tcp::no_delay(true), ec);
+  auto handle = register_session(stream.tcp());
   std::size_t open_sessions;
   {
     std::lock_guard lock(sessions_mutex_);
@@ -199,7 +218,8 @@ asio::awaitable<void> HttpServer::serve(tcp::socket socket) {
   }
   beast::flat_buffer buffer;
   bool drain = false;
-  while (!context_.stopping.load()) {
+  const bool ready = co_await start_tls(stream);
+  while (ready && !context_.stopping.load()) {
     RequestParser parser;
     parser.header_limit(static_cast<std::uint32_t>(context_.config.header_limit_bytes));
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // PUT checks Content-Length itself

@@ -25,7 +25,10 @@ namespace dfs::server {
 
 class HttpServer {
  public:
-  HttpServer(const ServerConfig& config, PartStore& store, Authenticator& auth, ServerLog& log);
+  // With `tls` (owned by the caller, alive until run() returns) every connection starts with a
+  // TLS handshake, bounded by the idle timeout; without it, plain HTTP.
+  HttpServer(const ServerConfig& config, PartStore& store, Authenticator& auth, ServerLog& log,
+             asio::ssl::context* tls = nullptr);
   ~HttpServer();
 
   // Binds the listening socket; port() is known afterwards.
@@ -45,6 +48,8 @@ class HttpServer {
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> serve(asio::ip::tcp::socket socket);
   asio::awaitable<void> dispatch(Exchange& ex);
+  // True when the connection may carry requests: plain, or TLS after a good handshake.
+  asio::awaitable<bool> start_tls(HttpStream& stream);
   std::shared_ptr<SessionHandle> register_session(beast::tcp_stream& stream);
   void unregister_session(std::uint64_t id);
   void on_signal(const beast::error_code& ec);

@@ -23,6 +23,7 @@
 #include "server/server_metrics.h"
 #include "server/service_notifier.h"
 #include "server/staged_sweeper.h"
+#include "server/tls_context.h"
 #include "server/users_file.h"
 
 namespace {
@@ -71,13 +72,20 @@ int run_passwd(const std::string& file, const std::string& user) {
 int run_server(dfs::server::ServerConfig config) {
   using namespace dfs::server;
   if (auto st = config.finish(); !st) return fail(st.error());
+  // Before the data root and users: a wrong TLS file is a config error, reported as such.
+  std::unique_ptr<boost::asio::ssl::context> tls;
+  if (config.tls()) {
+    auto loaded = load_tls_context(config);
+    if (!loaded) return fail(loaded.error());
+    tls = std::move(*loaded);
+  }
   auto store = PartStore::open(config.root);
   if (!store) return fail(store.error());
   auto auth = Authenticator::open(config.users_file);
   if (!auth) return fail(auth.error());
 
   ServerLog log(config.verbose);
-  HttpServer server(config, **store, **auth, log);
+  HttpServer server(config, **store, **auth, log, tls.get());
   if (auto st = server.bind(); !st) return fail(st.error());
   StagedSweeper sweeper(**store, log, config.staged_max_age, config.sweep_interval);
   sweeper.sweep_and_log();  // leftovers of a crash are gone before the first request
@@ -96,7 +104,7 @@ int run_server(dfs::server::ServerConfig config) {
   }
   sweeper.start();
   const std::string where = "listening on " + config.listen_host + ":" + std::to_string(server.port()) +
-                            " (root " + config.root.string() + ")";
+                            " (root " + config.root.string() + ")" + (tls ? " with TLS" : "");
   std::printf("dfs-server: %s\n", where.c_str());
   std::fflush(stdout);
   const ServiceNotifier notifier;

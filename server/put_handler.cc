@@ -97,7 +97,7 @@ struct BodyOutcome {
 
 // Waits until the socket has bytes to read, or the idle timeout passes (timeout).
 asio::awaitable<beast::error_code> wait_readable(Exchange& ex) {
-  auto& socket = ex.stream.socket();
+  auto& socket = ex.stream.tcp().socket();
   asio::steady_timer deadline(socket.get_executor(), ex.server.config.idle_timeout);
   // Shared with the timer's handler, which may still run (already due) after this returns; it
   // touches the socket only while this wait is on. Both run on the connection's one thread.
@@ -121,7 +121,8 @@ asio::awaitable<beast::error_code> wait_readable(Exchange& ex) {
 
 // The rest of a large body, moved from the socket into the part file with splice(2) through a
 // pipe: the bytes never pass through this process (the writer hashes them from the page
-// cache), which saves the copy into a buffer of ours and out again.
+// cache), which saves the copy into a buffer of ours and out again. Plain connections only:
+// under TLS the socket carries records that must be decrypted first.
 asio::awaitable<BodyOutcome> splice_body(Exchange& ex, PartWriter& writer, std::uint64_t remaining) {
   int ends[2];
   if (::pipe2(ends, O_CLOEXEC | O_NONBLOCK) != 0) co_return BodyOutcome{Error::from_errno(errno, "pipe for a PUT body")};
@@ -130,8 +131,8 @@ asio::awaitable<BodyOutcome> splice_body(Exchange& ex, PartWriter& writer, std::
   const int capacity = ::fcntl(into_pipe.get(), F_SETPIPE_SZ, static_cast<int>(kStreamChunk));
   const std::size_t step = capacity > 0 ? static_cast<std::size_t>(capacity) : 64 * 1024;
   beast::error_code nb;
-  ex.stream.socket().native_non_blocking(true, nb);
-  const int socket_fd = ex.stream.socket().native_handle();
+  ex.stream.tcp().socket().native_non_blocking(true, nb);
+  const int socket_fd = ex.stream.tcp().socket().native_handle();
   while (remaining > 0) {
     const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(step, remaining));
     const ssize_t n = ::splice(socket_fd, nullptr, into_pipe.get(), nullptr, want, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
@@ -153,7 +154,8 @@ asio::awaitable<BodyOutcome> splice_body(Exchange& ex, PartWriter& writer, std::
 
 // Streams the body into the writer. The body has a Content-Length (chunked bodies are refused),
 // so after the bytes that arrived with the header it is read from the socket directly: large
-// bodies are spliced into the file, smaller ones read into a chunk of up to 1 MiB. Through
+// bodies are spliced into the file (on plain connections), smaller ones and all TLS bodies
+// read into a chunk of up to 1 MiB. Through
 // the parser, every byte was copied once more and reads were capped at 64 KiB, which held a
 // 1 GiB PUT to a fraction of the disk's speed.
 asio::awaitable<BodyOutcome> receive_body(Exchange& ex, PartWriter& writer) {
@@ -165,7 +167,7 @@ asio::awaitable<BodyOutcome> receive_body(Exchange& ex, PartWriter& writer) {
     ex.buffer.consume(early);
     remaining -= early;
   }
-  if (remaining >= kStreamChunk) co_return co_await splice_body(ex, writer, remaining);
+  if (remaining >= kStreamChunk && !ex.stream.is_tls()) co_return co_await splice_body(ex, writer, remaining);
   std::vector<char> chunk(static_cast<std::size_t>(std::min<std::uint64_t>(kStreamChunk, remaining)));
   while (remaining > 0) {
     const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), remaining));

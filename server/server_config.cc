@@ -17,12 +17,13 @@ Result<ServerConfig> ServerConfig::load_yaml(const std::filesystem::path& file) 
   if (!map) return map.error();
   if (auto st = map->reject_unknown_keys({"root", "listen", "users", "threads", "max_body_bytes", "max_connections",
                                           "header_limit_bytes", "idle_timeout_ms", "shutdown_grace_ms",
-                                          "staged_max_age_s", "sweep_interval_s", "verbose", "admin_listen"});
+                                          "staged_max_age_s", "sweep_interval_s", "verbose", "admin_listen",
+                                          "tls_cert_file", "tls_key_file"});
       !st) {
     return st.error();
   }
   ServerConfig config;
-  std::string root, listen, users, admin_listen;
+  std::string root, listen, users, admin_listen, tls_cert, tls_key;
   std::uint64_t threads = config.threads, idle = 60'000, grace = 10'000, staged = 3600, sweep = 300;
   for (auto st : {map->require("root"), map->read("root", root), map->read("listen", listen),
                   map->read("users", users), map->read("threads", threads),
@@ -31,7 +32,8 @@ Result<ServerConfig> ServerConfig::load_yaml(const std::filesystem::path& file) 
                   map->read("header_limit_bytes", config.header_limit_bytes), map->read("idle_timeout_ms", idle),
                   map->read("shutdown_grace_ms", grace), map->read("staged_max_age_s", staged),
                   map->read("sweep_interval_s", sweep), map->read("verbose", config.verbose),
-                  map->read("admin_listen", admin_listen)}) {
+                  map->read("admin_listen", admin_listen), map->read("tls_cert_file", tls_cert),
+                  map->read("tls_key_file", tls_key)}) {
     if (!st) return st.error();
   }
   config.root = root;
@@ -46,6 +48,15 @@ Result<ServerConfig> ServerConfig::load_yaml(const std::filesystem::path& file) 
     if (!admin) return map->error_at("admin_listen", admin.error().message());
     config.admin_listen = std::move(*admin);
   }
+  // One without the other is a half-done setup, never a reason to fall back to plain HTTP.
+  if (!tls_cert.empty() && tls_key.empty()) {
+    return map->error_at("tls_key_file", "is missing; tls_cert_file needs the certificate's private key beside it");
+  }
+  if (tls_cert.empty() && !tls_key.empty()) {
+    return map->error_at("tls_cert_file", "is missing; tls_key_file needs the certificate (PEM) beside it");
+  }
+  config.tls_cert_file = tls_cert;
+  config.tls_key_file = tls_key;
   if (threads < 1 || threads > 256) return map->error_at("threads", "must be between 1 and 256");
   if (config.header_limit_bytes < 1024) return map->error_at("header_limit_bytes", "must be at least 1024");
   if (idle < 100) return map->error_at("idle_timeout_ms", "must be at least 100");

@@ -28,6 +28,12 @@ struct ServerConfig {
   bool verbose = false;
   // admin_listen: HOST:PORT, :PORT or PORT; GET /metrics there. Absent: no metrics at all.
   std::optional<ListenAddress> admin_listen;
+  // Both set: every connection is TLS with this certificate (chain, PEM) and its private key.
+  // Neither: plain HTTP.
+  std::filesystem::path tls_cert_file;
+  std::filesystem::path tls_key_file;
+
+  bool tls() const { return !tls_cert_file.empty(); }
 
   static Result<ServerConfig> load_yaml(const std::filesystem::path& file);
   // Fills defaults that depend on other keys and checks the whole.

@@ -32,6 +32,10 @@ void write_dfc_yaml(const TestCluster& cluster, const client::Credentials& crede
     text += "  - name: " + server.name + "\n    address: " + server.host + ":" + std::to_string(server.port) + "\n";
   }
   text += "user: " + credentials.user + "\npassword: " + credentials.password + "\n";
+  if (const auto& tls = cluster.address(0).tls; tls.enabled) {
+    text += "tls: true\n";
+    if (!tls.ca_file.empty()) text += "tls_ca_file: " + tls.ca_file + "\n";
+  }
   write_text(file, text);
 }
 

@@ -13,7 +13,8 @@
 
 namespace dfs::testing {
 
-// dfc.yaml naming every server of `cluster` in placement order, with `credentials`.
+// dfc.yaml naming every server of `cluster` in placement order, with `credentials` (and the
+// cluster's client TLS settings).
 void write_dfc_yaml(const TestCluster& cluster, const client::Credentials& credentials,
                     const std::filesystem::path& file);
 // The classic format: "Server DFS1 127.0.0.1:PORT" lines, "Username:", "Password:".

@@ -25,7 +25,7 @@ TestCluster::TestCluster(TestClusterOptions options)
   }
   servers_.resize(static_cast<std::size_t>(options_.servers));
   for (int i = 0; i < size(); ++i) {
-    servers_[static_cast<std::size_t>(i)].address = {"dfs" + std::to_string(i + 1), "127.0.0.1", 0};
+    servers_[static_cast<std::size_t>(i)].address = {"dfs" + std::to_string(i + 1), "127.0.0.1", 0, options_.client_tls};
     start(i);
   }
 }
@@ -38,7 +38,9 @@ std::vector<client::ServerAddress> TestCluster::addresses() const {
   return out;
 }
 
-std::string TestCluster::url(int i) const { return "http://127.0.0.1:" + std::to_string(address(i).port); }
+std::string TestCluster::url(int i) const {
+  return (options_.client_tls.enabled ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(address(i).port);
+}
 
 std::filesystem::path TestCluster::root(int i) const {
   auto parent = options_.data_parent.empty() ? scratch_.path() : options_.data_parent;

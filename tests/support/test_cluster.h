@@ -29,6 +29,9 @@ struct TestClusterOptions {
   std::filesystem::path data_parent;  // where the server roots go; default: the scratch dir
   // Server index -> where that server's root goes instead (one server on a small disk).
   std::map<int, std::filesystem::path> data_parent_of;
+  // How clients reach the servers (addresses(), connect(), dfc.yaml); the servers' own TLS
+  // keys go in extra_yaml (see test_certificates.h).
+  client::TlsSettings client_tls;
 };
 
 class TestCluster {
@@ -40,7 +43,7 @@ class TestCluster {
   const client::ServerAddress& address(int i) const { return servers_.at(static_cast<std::size_t>(i)).address; }
   std::vector<client::ServerAddress> addresses() const;
   const client::Credentials& credentials() const { return credentials_; }
-  std::string url(int i) const;  // "http://127.0.0.1:PORT"
+  std::string url(int i) const;  // "http://127.0.0.1:PORT" ("https://" with client_tls)
   std::filesystem::path root(int i) const;
   std::filesystem::path config_file(int i) const;
   const std::filesystem::path& users_file() const { return users_file_; }

@@ -329,8 +329,42 @@ TEST(ClientConfig, UnknownKeyIsAnErrorNamingItsLine) {
                       "dfc.yaml:2: unknown key 'port'");
 }
 
-TEST(ClientConfig, TlsIsNotAcceptedYet) {
-  expect_config_error(parse(std::string(kMinimalYaml) + "tls: true\n"), "dfc.yaml:8: key 'tls': is not supported");
+TEST(ClientConfig, TlsIsOffUnlessAsked) {
+  const auto config = parse(kMinimalYaml);
+  ASSERT_TRUE(config.ok()) << config.error().message();
+  for (const auto& server : config->servers) EXPECT_FALSE(server.tls.enabled) << server.name;
+}
+
+TEST(ClientConfig, ClusterTlsReachesEveryServerAndAServerMayOverrideIt) {
+  TempDir dir;
+  write_file(dir / "ca.pem", "not checked here; the handshake reads it\n");
+  write_file(dir / "other-ca.pem", "x\n");
+  write_file(dir / "dfc.yaml",
+             "servers:\n"
+             "  - name: dfs1\n"
+             "    address: 127.0.0.1:10001\n"
+             "  - name: dfs2\n"
+             "    address: 127.0.0.1:10002\n"
+             "    tls_ca_file: other-ca.pem\n"
+             "  - name: dfs3\n"
+             "    address: 127.0.0.1:10003\n"
+             "    tls: false\n"
+             "user: demo\npassword: p\ntls: true\ntls_ca_file: ca.pem\n");
+  const auto config = load_client_config(dir / "dfc.yaml");
+  ASSERT_TRUE(config.ok()) << config.error().message();
+  EXPECT_TRUE(config->servers[0].tls.enabled);
+  EXPECT_EQ(config->servers[0].tls.ca_file, (dir / "ca.pem").string());  // relative to the config's folder
+  EXPECT_TRUE(config->servers[1].tls.enabled);
+  EXPECT_EQ(config->servers[1].tls.ca_file, (dir / "other-ca.pem").string());
+  EXPECT_FALSE(config->servers[2].tls.enabled);
+}
+
+TEST(ClientConfig, TlsCaFileMustBeReadableAndNeedsTls) {
+  expect_config_error(parse(std::string(kMinimalYaml) + "tls: true\ntls_ca_file: /nonexistent/ca.pem\n"),
+                      "dfc.yaml:9: key 'tls_ca_file': /nonexistent/ca.pem: No such file");
+  expect_config_error(parse(std::string(kMinimalYaml) + "tls_ca_file: /etc/hostname\n"),
+                      "key 'tls_ca_file': is given but 'tls' is not true");
+  expect_config_error(parse(std::string(kMinimalYaml) + "tls: maybe\n"), "dfc.yaml:8: key 'tls'");
 }
 
 TEST(ClientConfig, MinCopiesMustBeOneOrTwo) {
