@@ -128,17 +128,24 @@ Status PartStore::copy_part(std::string_view user, const RemotePath& path, proto
   return (*writer)->finish();
 }
 
-Status PartStore::commit(std::string_view user, const RemotePath& path, const VersionId& version) {
+Result<PartStore::LockedFolder> PartStore::lock_version_folder(std::string_view user, const RemotePath& path,
+                                                              const VersionId& version) {
   const Error not_here(Errc::not_found, "no part of " + path.display() + " version " + version.to_string() + " here");
-  const std::string relative = version_folder_of(path);
+  std::string relative = version_folder_of(path);
   auto opened = open_existing(user, relative);
   if (!opened) return opened.error();
   if (!*opened) return not_here;
-  UniqueFd& folder = **opened;
   auto lock = locks_.lock(entry_lock_key(user, relative));
-  auto names = list_names(folder.get(), relative);
+  auto names = list_names((*opened)->get(), relative);
   if (!names) return names.error();
-  const auto state = VersionFolder::from_names(*names);
+  return LockedFolder{std::move(**opened), std::move(lock), VersionFolder::from_names(*names), std::move(relative),
+                      not_here};
+}
+
+Status PartStore::commit(std::string_view user, const RemotePath& path, const VersionId& version) {
+  auto locked = lock_version_folder(user, path, version);
+  if (!locked) return locked.error();
+  const auto& [folder, lock, state, relative, not_here] = *locked;
   // Checked first: committing the newer version removed this one's parts, and the writer must
   // learn that it lost (conflict), not that its parts are missing.
   if (const VersionId* newest = state.newest_committed(); newest && version < *newest) {
@@ -164,16 +171,9 @@ Status PartStore::commit(std::string_view user, const RemotePath& path, const Ve
 }
 
 Status PartStore::drop(std::string_view user, const RemotePath& path, const VersionId& version) {
-  const Error not_here(Errc::not_found, "no part of " + path.display() + " version " + version.to_string() + " here");
-  const std::string relative = version_folder_of(path);
-  auto opened = open_existing(user, relative);
-  if (!opened) return opened.error();
-  if (!*opened) return not_here;
-  UniqueFd& folder = **opened;
-  auto lock = locks_.lock(entry_lock_key(user, relative));
-  auto names = list_names(folder.get(), relative);
-  if (!names) return names.error();
-  const auto state = VersionFolder::from_names(*names);
+  auto locked = lock_version_folder(user, path, version);
+  if (!locked) return locked.error();
+  const auto& [folder, lock, state, relative, not_here] = *locked;
   const auto it = state.versions.find(version);
   if (it == state.versions.end()) return not_here;
   const VersionFiles& files = it->second;

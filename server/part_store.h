@@ -26,6 +26,7 @@
 #include "server/entry_locks.h"
 #include "server/part_reader.h"
 #include "server/part_writer.h"
+#include "server/version_folder.h"
 
 namespace dfs::server {
 
@@ -82,6 +83,16 @@ class PartStore {
  private:
   explicit PartStore(UniqueFd root) : root_(std::move(root)) {}
   Result<UniqueFd> user_dir(std::string_view user, bool create);
+  // An entry's version folder, locked, with what it holds: what commit and drop start from.
+  // `not_here` is their answer when nothing of the version is there (also when the folder is not).
+  struct LockedFolder {
+    UniqueFd folder;
+    std::unique_lock<std::mutex> lock;
+    VersionFolder state;
+    std::string relative;
+    Error not_here;
+  };
+  Result<LockedFolder> lock_version_folder(std::string_view user, const RemotePath& path, const VersionId& version);
   // Opens the folder `relative` below the user's folder; nullopt when it (or the user's folder)
   // does not exist, any other failure as an error.
   Result<std::optional<UniqueFd>> open_existing(std::string_view user, const std::string& relative);

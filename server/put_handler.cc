@@ -66,28 +66,21 @@ Result<protocol::PartDescriptor> declared_part(Exchange& ex, const VersionId& ve
   return d;
 }
 
-asio::awaitable<void> drop(Exchange& ex, const VersionId& version) {
+// A PUT without a part and without a body: commit version V, or (drop=1) remove it.
+asio::awaitable<void> version_request(Exchange& ex, const VersionId& version, bool drop) {
   if (content_length(ex).value_or(1) != 0) {
-    co_await send_error(ex, bad_request("a drop (PUT with 'drop=1') has no body"));
+    co_await send_error(ex, bad_request(drop ? "a drop (PUT with 'drop=1') has no body"
+                                             : "a commit (PUT without 'part') has no body"));
     co_return;
   }
-  if (auto st = ex.server.store.drop(ex.user, ex.target.path, version); !st) {
+  auto& store = ex.server.store;
+  if (auto st = drop ? store.drop(ex.user, ex.target.path, version) : store.commit(ex.user, ex.target.path, version);
+      !st) {
     co_await send_error(ex, st.error());
     co_return;
   }
-  co_await send_text(ex, http::status::ok, "dropped " + ex.target.path.display() + " version " + version.to_string() + "\n");
-}
-
-asio::awaitable<void> commit(Exchange& ex, const VersionId& version) {
-  if (content_length(ex).value_or(1) != 0) {
-    co_await send_error(ex, bad_request("a commit (PUT without 'part') has no body"));
-    co_return;
-  }
-  if (auto st = ex.server.store.commit(ex.user, ex.target.path, version); !st) {
-    co_await send_error(ex, st.error());
-    co_return;
-  }
-  co_await send_text(ex, http::status::ok, "committed " + ex.target.path.display() + " version " + version.to_string() + "\n");
+  co_await send_text(ex, http::status::ok, std::string(drop ? "dropped " : "committed ") + ex.target.path.display() +
+                                               " version " + version.to_string() + "\n");
 }
 
 struct BodyOutcome {
@@ -205,12 +198,12 @@ asio::awaitable<void> handle_put(Exchange& ex) {
     if (*drop_text != "1" || part_text) {
       co_await send_error(ex, bad_request("a drop is 'PUT /<path>?version=V&drop=1', without 'part'"));
     } else {
-      co_await drop(ex, *version);
+      co_await version_request(ex, *version, true);
     }
     co_return;
   }
   if (!part_text) {
-    co_await commit(ex, *version);
+    co_await version_request(ex, *version, false);
     co_return;
   }
   auto part = parse_part(*part_text);

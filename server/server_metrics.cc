@@ -44,7 +44,9 @@ ServerMetrics::ServerMetrics(metrics::MetricsRegistry& registry, const PartStore
                                       {"kind"})),
       parts_stored_(registry.counter("dfs_server_parts_stored_total",
                                      "Part versions stored (PUT answered 201), copies included.")),
-      commits_(registry.counter("dfs_server_commits_total", "Versions committed (PUT without part answered 200).")) {
+      commits_(registry.counter("dfs_server_commits_total", "Versions committed (PUT without part answered 200).")),
+      drops_(registry.counter("dfs_server_drops_total",
+                              "Versions heal removed (PUT ?drop=1 answered 200): abandoned staged ones, old tombstones.")) {
   auto& latency = registry.histogram_family("dfs_server_request_duration_seconds",
                                             "Time from a request's header to the end of its answer, by method.",
                                             {"method"}, metrics::latency_buckets_seconds());
@@ -77,7 +79,8 @@ void ServerMetrics::record(const Exchange& ex, double seconds) {
   if (ex.status >= 400) errors_.with({error_kind(ex)}).add();
   if (kMethodLabels[method] == "PUT") {
     if (ex.status == 201) parts_stored_.add();
-    if (ex.status == 200) commits_.add();
+    // A PUT answered 200 is a commit, or heal's drop of a version (drop=1).
+    if (ex.status == 200) (ex.target.get(protocol::kQueryDrop) ? drops_ : commits_).add();
   }
 }
 

@@ -33,6 +33,7 @@ class ServerMetrics {
   metrics::CounterFamily& errors_;
   metrics::Counter& parts_stored_;
   metrics::Counter& commits_;
+  metrics::Counter& drops_;
 };
 
 }  // namespace dfs::server

@@ -1,5 +1,7 @@
 #include "tests/support/metrics_scrape.h"
 
+#include <thread>
+
 #include <cstdlib>
 
 #include "tests/support/raw_http.h"
@@ -61,6 +63,17 @@ std::optional<std::uint16_t> metrics_port_in_log(const std::string& log) {
   const auto colon = log.rfind(':', slash);
   if (slash == std::string::npos || colon == std::string::npos || colon < at) return std::nullopt;
   return static_cast<std::uint16_t>(std::stoi(log.substr(colon + 1, slash - colon - 1)));
+}
+
+MetricsScrape scrape_metrics_until(std::uint16_t port, const std::function<bool(const MetricsScrape&)>& done,
+                                   std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    MetricsScrape scrape = scrape_metrics(port);
+    if (done(scrape) || std::chrono::steady_clock::now() >= deadline) return scrape;
+    // The poll interval of a bounded wait for a condition, not a guess at how long it takes.
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 }  // namespace dfs::testing

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -26,6 +27,12 @@ struct MetricsScrape {
 // GET `target` from 127.0.0.1:port (bounded by `timeout`).
 MetricsScrape scrape_metrics(std::uint16_t port, std::string_view target = "/metrics",
                              std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+// Scrapes until `done` holds for a scrape (returned) or `timeout` passes (the last scrape is
+// returned). A process counts a request after its answer has left, so a client that got the
+// answer may scrape before the count: this waits for the count itself.
+MetricsScrape scrape_metrics_until(std::uint16_t port, const std::function<bool(const MetricsScrape&)>& done,
+                                   std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 // The port of the last "metrics on http://HOST:PORT/metrics" line a process logged (a log
 // appended to by restarts has one per start); nullopt when none.
