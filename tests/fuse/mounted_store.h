@@ -35,6 +35,8 @@ class MountedStore : public ::testing::Test {
   virtual std::string extra_client_yaml() const { return ""; }
   // Passed as dfs-fuse -o OPTS (allow_other...), for a test's fixture.
   virtual std::string extra_mount_options() const { return ""; }
+  // Put before dfs-fuse's argv (nsenter into a test host's network), for a test's fixture.
+  virtual std::vector<std::string> mount_command_prefix() const { return {}; }
 
   // Unmounts and mounts again (a new dfs-fuse on the same cluster): nothing cached survives.
   void remount();
