@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <regex>
 #include <set>
@@ -72,7 +73,15 @@ std::optional<OwnedName> parse_owned_name(const std::string& name) {
   return OwnedName{std::stoi(match[1]), static_cast<pid_t>(std::stol(match[2]))};
 }
 
-bool process_is_gone(pid_t pid) { return ::kill(pid, 0) != 0 && errno == ESRCH; }
+// Exited: no such process, or a zombie nobody reaped yet (its namespaces are leftovers all the same).
+bool process_is_gone(pid_t pid) {
+  if (::kill(pid, 0) != 0) return errno == ESRCH;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  const auto after_name = line.rfind(')');  // "pid (comm) S ...": comm may hold spaces and ')'
+  return after_name != std::string::npos && line.compare(after_name, 3, ") Z") == 0;
+}
 
 std::string root_link_name(int subnet) { return "dfst" + std::to_string(subnet); }
 
