@@ -87,6 +87,11 @@ TEST_F(BlackholedHost, EveryFileReadsWholeAndListAnswersEachWithinOneTimeout) {
     auto listed = probe.list(RemotePath());
     ASSERT_FALSE(listed.ok()) << "dfs2 answered while blackholed";
     EXPECT_EQ(listed.error().code(), Errc::timeout) << listed.error().message();
+    // Both ways: from the silent host, dfs1 cannot be reached either (curl: 28, timed out),
+    // while another host reaches it (an answer, 401, is curl's 0).
+    const std::string curl_dfs1 = "curl -sS -m 1 -o /dev/null " + cluster_.url(0) + "/ 2>/dev/null; echo $?";
+    EXPECT_EQ(hosts_.run(kSilentHost, curl_dfs1).output, "28\n");
+    EXPECT_EQ(hosts_.run(2, curl_dfs1).output, "0\n");
   }
   std::vector<long> times_ms;
   for (const auto& file : files_) times_ms.push_back(timed_get(file).count());
