@@ -1,7 +1,7 @@
 // The one helper that runs a cluster of real dfs-server processes for a test or a benchmark:
-// each server gets its own data root under a scratch directory and an ephemeral loopback port
-// (kept across restarts), all share one users file with the user "tester". Teardown kills only
-// the processes this cluster started.
+// each server gets its own data root under a scratch directory and an ephemeral port (kept
+// across restarts) on loopback, or on a test host (host_of); all share one users file with the
+// user "tester". Teardown kills only the processes this cluster started.
 //
 // The users file is made with 10 000 PBKDF2 iterations instead of the default 600 000: the
 // server reads the count from the file, so the same code runs, each test just pays less.
