@@ -5,6 +5,7 @@
 // through the mount: cat and ls -l keep working within the bound.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <string>
@@ -13,6 +14,7 @@
 
 #include "client-core/dfs_client.h"
 #include "tests/faults/cluster_on_hosts.h"
+#include "tests/faults/fault_support.h"
 #include "tests/support/client_fixture.h"
 #include "tests/support/part_fixtures.h"
 
@@ -69,14 +71,17 @@ class BlackholedHost : public ::testing::Test {
     const auto took = elapsed_since(start);
     EXPECT_TRUE(got.ok()) << file.path.display() << ": " << error_message(got);
     EXPECT_TRUE(got.ok() && *got == file.bytes) << file.path.display() << " came back different";
-    EXPECT_LT(took, kFaultCallBound) << "get " << file.path.display() << " took " << took.count() << " ms";
+    EXPECT_LT(took, bound_) << "get " << file.path.display() << " took " << took.count() << " ms";
     return took;
   }
 
   TestHosts hosts_{4};
   TestCluster cluster_{servers_on(hosts_)};
   std::vector<StoredFile> files_ = sample_files();
-  DfsClient reader_{with_fault_timeouts(client_config_for(cluster_))};
+  // Fault tests' settings: connect 500 ms, io 1 s, back-off 2 s.
+  const client::ClientConfig config_ = fault_client_config(cluster_, 2);
+  const milliseconds bound_ = one_timeout_bound(config_);
+  DfsClient reader_{config_};
 };
 
 TEST_F(BlackholedHost, EveryFileReadsWholeAndListAnswersEachWithinOneTimeout) {
@@ -100,7 +105,7 @@ TEST_F(BlackholedHost, EveryFileReadsWholeAndListAnswersEachWithinOneTimeout) {
   auto listed = reader_.list(remote("/data"));
   const auto took = elapsed_since(start);
   ASSERT_TRUE(listed.ok()) << listed.error().message();
-  EXPECT_LT(took, kFaultCallBound) << "LIST took " << took.count() << " ms";
+  EXPECT_LT(took, bound_) << "LIST took " << took.count() << " ms";
   ASSERT_EQ(listed->entries.size(), files_.size());
   for (const auto& entry : listed->entries) EXPECT_TRUE(entry.complete()) << entry.name << ": " << entry.missing_text();
   // Within the back-off the silent host is not asked again; a LIST after it would name it.
@@ -113,17 +118,18 @@ TEST_F(BlackholedHost, EveryFileReadsWholeAndListAnswersEachWithinOneTimeout) {
 TEST_F(BlackholedHost, ALoopOfCallsPaysAboutOneTimeoutPerBackoffPeriod) {
   ASSERT_TRUE(hosts_.blackhole(kSilentHost).ok());
   // A call slower than this waited on the silent host; a call that skips it is far quicker.
-  constexpr milliseconds kSlow{kFaultIoTimeout / 2};
-  // Long enough for a second back-off period to begin (two waits at least).
-  constexpr milliseconds kLoopTime{3000};
+  const milliseconds slow = std::min(config_.timeouts.connect, config_.timeouts.io) / 2;
+  // Long enough for the first wait (an io timeout: the connection was kept alive), a whole
+  // back-off period and the next wait to begin.
+  const milliseconds loop_time = config_.timeouts.io + config_.down_backoff + milliseconds(500);
   constexpr int kMaxCalls = 3000;
   int calls = 0, slow_calls = 0;
   milliseconds slow_total{0};
   const auto start = Clock::now();
-  while (calls < kMaxCalls && elapsed_since(start) < kLoopTime) {
+  while (calls < kMaxCalls && elapsed_since(start) < loop_time) {
     const auto took = timed_get(files_[static_cast<std::size_t>(calls) % 5]);  // all but the 9 MiB one
     ++calls;
-    if (took >= kSlow) {
+    if (took >= slow) {
       ++slow_calls;
       slow_total += took;
     }
@@ -133,11 +139,11 @@ TEST_F(BlackholedHost, ALoopOfCallsPaysAboutOneTimeoutPerBackoffPeriod) {
   std::cout << "[ figures  ] " << calls << " GETs in " << total.count() << " ms with dfs2 blackholed; " << slow_calls
             << " waited on it, " << slow_total.count() << " ms together\n";
   // One wait per back-off period: after a wait the host is skipped for the whole period.
-  EXPECT_LE(slow_calls, 1 + total / kFaultDownBackoff) << calls << " calls in " << total.count() << " ms";
+  EXPECT_LE(slow_calls, 1 + total / config_.down_backoff) << calls << " calls in " << total.count() << " ms";
   // And once the period is over it is tried again (no call would wait at all otherwise).
   EXPECT_GE(slow_calls, 2) << calls << " calls in " << total.count() << " ms";
   // Far less than a timeout per call.
-  EXPECT_LT(total, calls * kFaultIoTimeout / 4) << calls << " calls in " << total.count() << " ms";
+  EXPECT_LT(total, calls * config_.timeouts.io / 4) << calls << " calls in " << total.count() << " ms";
 }
 
 TEST_F(BlackholedHost, ARestoredHostAnswersAgainAfterTheBackoff) {
@@ -152,13 +158,13 @@ TEST_F(BlackholedHost, ARestoredHostAnswersAgainAfterTheBackoff) {
   auto direct = probe.list(RemotePath());
   ASSERT_TRUE(direct.ok()) << "dfs2 silent after the restore: " << direct.error().message();
   // The back-off period is the behaviour under test: the client skips dfs2 for that long.
-  std::this_thread::sleep_for(kFaultDownBackoff);
+  std::this_thread::sleep_for(config_.down_backoff);
   const auto start = Clock::now();
   auto after = reader_.list(remote("/data"));
   const auto took = elapsed_since(start);
   ASSERT_TRUE(after.ok()) << after.error().message();
   EXPECT_TRUE(after->unreachable.empty()) << after->unreachable.front().message();
-  EXPECT_LT(took, kFaultIoTimeout / 2) << "LIST after the restore took " << took.count() << " ms";
+  EXPECT_LT(took, std::min(config_.timeouts.connect, config_.timeouts.io) / 2) << "LIST after the restore took " << took.count() << " ms";
   // Writes that need both copies of every part (min_copies 2) work again; with 4 parts on 4
   // servers every file has 2 parts on dfs2. (Default timeouts: the fsyncs are not under test.)
   const auto path = remote("/data/back");
@@ -171,7 +177,7 @@ TEST_F(BlackholedHost, ARestoredHostAnswersAgainAfterTheBackoff) {
 class BlackholedHostUnderTheMount : public MountedStoreOnHosts {
  protected:
   BlackholedHostUnderTheMount() : MountedStoreOnHosts(/*mount_from_own_host=*/false) {}
-  std::string extra_client_yaml() const override { return fault_timeouts_yaml(); }
+  std::string extra_client_yaml() const override { return timeouts_yaml(fault_client_config(cluster(), 2)); }
 };
 
 TEST_F(BlackholedHostUnderTheMount, CatAndLsKeepWorkingWithinTheBound) {
@@ -185,7 +191,7 @@ TEST_F(BlackholedHostUnderTheMount, CatAndLsKeepWorkingWithinTheBound) {
 
   ASSERT_TRUE(hosts().blackhole(kSilentHost).ok());
   // Each command is a process or two besides the call itself.
-  constexpr milliseconds kCommandBound = kFaultCallBound + milliseconds(500);
+  const milliseconds command_bound = one_timeout_bound(fault_client_config(cluster(), 2)) + milliseconds(500);
   std::string figures;
   for (int round = 0; round < 2; ++round) {
     for (std::size_t k = 0; k < files.size(); ++k) {
@@ -193,7 +199,7 @@ TEST_F(BlackholedHostUnderTheMount, CatAndLsKeepWorkingWithinTheBound) {
       auto compared = in_mount("cat data/f" + std::to_string(k) + " | cmp - " + local("f" + std::to_string(k)).string());
       const auto took = elapsed_since(start);
       EXPECT_EQ(compared.exit_code, 0) << "data/f" << k << ": " << compared.output;
-      EXPECT_LT(took, kCommandBound) << "cat data/f" << k << " took " << took.count() << " ms";
+      EXPECT_LT(took, command_bound) << "cat data/f" << k << " took " << took.count() << " ms";
       figures += " " + std::to_string(took.count());
     }
     const auto start = Clock::now();
@@ -201,7 +207,7 @@ TEST_F(BlackholedHostUnderTheMount, CatAndLsKeepWorkingWithinTheBound) {
     const auto took = elapsed_since(start);
     EXPECT_EQ(listed.exit_code, 0) << listed.output;
     EXPECT_EQ(listed.output, std::to_string(files.size()) + "\n");
-    EXPECT_LT(took, kCommandBound) << "ls -l took " << took.count() << " ms";
+    EXPECT_LT(took, command_bound) << "ls -l took " << took.count() << " ms";
     figures += " ls:" + std::to_string(took.count());
   }
   std::cout << "[ figures  ] cat/ls times (ms) through the mount with dfs2 blackholed:" << figures << "\n";

@@ -8,16 +8,14 @@ TestClusterOptions servers_on(const TestHosts& hosts) {
           .host_of = [&hosts](int server) { return ServerHost{hosts.address(server), hosts.command_prefix(server)}; }};
 }
 
-client::ClientConfig with_fault_timeouts(client::ClientConfig config) {
-  config.timeouts = {.connect = kFaultConnectTimeout, .io = kFaultIoTimeout};
-  config.down_backoff = kFaultDownBackoff;
-  return config;
+std::chrono::milliseconds one_timeout_bound(const client::ClientConfig& config) {
+  return config.timeouts.connect + config.timeouts.io + std::chrono::milliseconds(500);
 }
 
-std::string fault_timeouts_yaml() {
-  return "connect_timeout_ms: " + std::to_string(kFaultConnectTimeout.count()) +
-         "\nio_timeout_ms: " + std::to_string(kFaultIoTimeout.count()) +
-         "\ndown_backoff_ms: " + std::to_string(kFaultDownBackoff.count()) + "\n";
+std::string timeouts_yaml(const client::ClientConfig& config) {
+  return "connect_timeout_ms: " + std::to_string(config.timeouts.connect.count()) +
+         "\nio_timeout_ms: " + std::to_string(config.timeouts.io.count()) +
+         "\ndown_backoff_ms: " + std::to_string(config.down_backoff.count()) + "\n";
 }
 
 TestClusterOptions MountedStoreOnHosts::cluster_options() const { return servers_on(hosts_); }

@@ -1,6 +1,6 @@
 // What the fault tests over test hosts share: a TestCluster whose server i runs as host i
-// (tests/support/network_namespaces.h), the client's short timeouts, and a MountedStore whose
-// servers are hosts and whose dfs-fuse runs either here or in a host of its own.
+// (tests/support/network_namespaces.h), the bound of a call that meets a silent host, and a
+// MountedStore whose servers are hosts and whose dfs-fuse runs here or in a host of its own.
 #pragma once
 
 #include <chrono>
@@ -14,22 +14,14 @@
 
 namespace dfs::testing {
 
-// The design's 1 s connect timeout, a short io timeout and back-off: a blackholed host costs a
-// test seconds, not tens of seconds.
-inline constexpr std::chrono::milliseconds kFaultConnectTimeout{1000};
-inline constexpr std::chrono::milliseconds kFaultIoTimeout{1000};
-inline constexpr std::chrono::milliseconds kFaultDownBackoff{1000};
-// The longest one call may take while a host is silent: one connect and one io timeout (a
-// kept-alive connection waits for its answer, a new one for its connect), plus slack.
-inline constexpr std::chrono::milliseconds kFaultCallBound = kFaultConnectTimeout + kFaultIoTimeout +
-                                                            std::chrono::milliseconds(500);
-
 // Server i on host i of `hosts` (which must outlive the cluster), on an ephemeral port.
 TestClusterOptions servers_on(const TestHosts& hosts);
-// `config` with the fault tests' timeouts and back-off.
-client::ClientConfig with_fault_timeouts(client::ClientConfig config);
-// The same as dfc.yaml lines.
-std::string fault_timeouts_yaml();
+// The longest one call may take under `config` while a host is silent: one connect and one io
+// timeout (a kept-alive connection waits for its answer, a new one for its connect), plus
+// slack. Tighter than fault_support.h's kCallBound, which allows a retry on the other copy too.
+std::chrono::milliseconds one_timeout_bound(const client::ClientConfig& config);
+// dfc.yaml lines with the timeouts and back-off of `config`.
+std::string timeouts_yaml(const client::ClientConfig& config);
 
 // Four servers as four hosts; dfs-fuse mounted here (in the root namespace) or, with
 // `mount_from_own_host`, run in a fifth host (the mount itself is still visible here: mounts

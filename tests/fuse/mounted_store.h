@@ -29,6 +29,7 @@ class MountedStore : public ::testing::Test {
   std::filesystem::path local(std::string_view name) const { return local_ / name; }  // outside the mount
   client::DfsClient& client() { return *client_; }
   TestCluster& cluster() { return *cluster_; }
+  const TestCluster& cluster() const { return *cluster_; }
   // The cluster a test's fixture wants (a server on a small disk...); quiet servers by default.
   virtual TestClusterOptions cluster_options() const { return {.verbose = false}; }
   // More lines for dfs-fuse's dfc.yaml (spool_limit_mb, down_backoff_ms...), for a test's fixture.
