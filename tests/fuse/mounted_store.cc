@@ -40,7 +40,8 @@ void MountedStore::mount() {
                                    .config = config_,
                                    .mountpoint = mountpoint_,
                                    .log = local_ / "dfs-fuse.log",
-                                   .mount_options = extra_mount_options()});
+                                   .mount_options = extra_mount_options(),
+                                   .command_prefix = mount_command_prefix()});
   ASSERT_TRUE(mounted.ok()) << mounted.error().message();
   fuse_.emplace(std::move(*mounted));
 }

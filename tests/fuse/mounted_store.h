@@ -29,12 +29,15 @@ class MountedStore : public ::testing::Test {
   std::filesystem::path local(std::string_view name) const { return local_ / name; }  // outside the mount
   client::DfsClient& client() { return *client_; }
   TestCluster& cluster() { return *cluster_; }
+  const TestCluster& cluster() const { return *cluster_; }
   // The cluster a test's fixture wants (a server on a small disk...); quiet servers by default.
   virtual TestClusterOptions cluster_options() const { return {.verbose = false}; }
   // More lines for dfs-fuse's dfc.yaml (spool_limit_mb, down_backoff_ms...), for a test's fixture.
   virtual std::string extra_client_yaml() const { return ""; }
   // Passed as dfs-fuse -o OPTS (allow_other...), for a test's fixture.
   virtual std::string extra_mount_options() const { return ""; }
+  // Put before dfs-fuse's argv (nsenter into a test host's network), for a test's fixture.
+  virtual std::vector<std::string> mount_command_prefix() const { return {}; }
 
   // Unmounts and mounts again (a new dfs-fuse on the same cluster): nothing cached survives.
   void remount();

@@ -36,8 +36,8 @@ FuseMount::FuseMount(FuseMount&& other) noexcept
 FuseMount::~FuseMount() { (void)unmount(); }
 
 Result<FuseMount> FuseMount::mount(const FuseMountOptions& options) {
-  std::vector<std::string> argv{options.binary.string(), "--config", options.config.string(),
-                                options.mountpoint.string(), "-f"};
+  std::vector<std::string> argv = options.command_prefix;
+  argv.insert(argv.end(), {options.binary.string(), "--config", options.config.string(), options.mountpoint.string(), "-f"});
   if (!options.mount_options.empty()) {
     argv.push_back("-o");
     argv.push_back(options.mount_options);

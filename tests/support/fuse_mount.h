@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/error.h"
 #include "tests/support/child_process.h"
@@ -24,6 +25,7 @@ struct FuseMountOptions {
   std::filesystem::path mountpoint;  // an existing, empty directory
   std::filesystem::path log;         // dfs-fuse's stderr, appended to
   std::string mount_options;         // passed as -o when not empty
+  std::vector<std::string> command_prefix;  // argv put before dfs-fuse's (nsenter into a test host)
   std::chrono::milliseconds ready_timeout{10000};
 };
 

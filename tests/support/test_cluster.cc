@@ -25,7 +25,9 @@ TestCluster::TestCluster(TestClusterOptions options)
   }
   servers_.resize(static_cast<std::size_t>(options_.servers));
   for (int i = 0; i < size(); ++i) {
-    servers_[static_cast<std::size_t>(i)].address = {"dfs" + std::to_string(i + 1), "127.0.0.1", 0, options_.client_tls};
+    auto& server = servers_[static_cast<std::size_t>(i)];
+    if (options_.host_of) server.host = options_.host_of(i);
+    server.address = {"dfs" + std::to_string(i + 1), server.host.listen_host, 0, options_.client_tls};
     start(i);
   }
 }
@@ -39,7 +41,8 @@ std::vector<client::ServerAddress> TestCluster::addresses() const {
 }
 
 std::string TestCluster::url(int i) const {
-  return (options_.client_tls.enabled ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(address(i).port);
+  return (options_.client_tls.enabled ? "https://" : "http://") + address(i).host + ":" +
+         std::to_string(address(i).port);
 }
 
 std::filesystem::path TestCluster::root(int i) const {
@@ -71,7 +74,7 @@ void TestCluster::write_config(int i) {
   std::ofstream out(config_file(i));
   out << "root: " << root(i).string() << "\n"
       << "users: " << users_file_.string() << "\n"
-      << "listen: 127.0.0.1:" << address(i).port << "\n"
+      << "listen: " << address(i).host << ":" << address(i).port << "\n"
       << "verbose: " << (options_.verbose ? "true" : "false") << "\n"
       << options_.extra_yaml << "\n";
 }
@@ -80,8 +83,9 @@ void TestCluster::start(int i) {
   auto& server = servers_.at(static_cast<std::size_t>(i));
   if (server.process && server.process->running()) throw std::runtime_error(server.address.name + " is already running");
   write_config(i);
-  auto child = ChildProcess::spawn({DFS_SERVER_BINARY, "--config", config_file(i).string()},
-                                   scratch_ / (server.address.name + ".log"));
+  std::vector<std::string> argv = server.host.command_prefix;
+  argv.insert(argv.end(), {DFS_SERVER_BINARY, "--config", config_file(i).string()});
+  auto child = ChildProcess::spawn(argv, scratch_ / (server.address.name + ".log"));
   if (!child) throw std::runtime_error(child.error().message());
   auto line = child->wait_for_line("listening on", kStartTimeout);
   if (!line) {

@@ -1,7 +1,7 @@
 // The one helper that runs a cluster of real dfs-server processes for a test or a benchmark:
-// each server gets its own data root under a scratch directory and an ephemeral loopback port
-// (kept across restarts), all share one users file with the user "tester". Teardown kills only
-// the processes this cluster started.
+// each server gets its own data root under a scratch directory and an ephemeral port (kept
+// across restarts) on loopback, or on a test host (host_of); all share one users file with the
+// user "tester". Teardown kills only the processes this cluster started.
 //
 // The users file is made with 10 000 PBKDF2 iterations instead of the default 600 000: the
 // server reads the count from the file, so the same code runs, each test just pays less.
@@ -10,6 +10,7 @@
 #include <csignal>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -22,6 +23,13 @@
 
 namespace dfs::testing {
 
+// Where one server runs: by default in this network namespace on loopback; a test host
+// (tests/support/network_namespaces.h) gives its address and the nsenter prefix instead.
+struct ServerHost {
+  std::string listen_host = "127.0.0.1";
+  std::vector<std::string> command_prefix;  // argv put before dfs-server's own
+};
+
 struct TestClusterOptions {
   int servers = 4;
   std::string extra_yaml;  // appended to every server's config file
@@ -32,6 +40,8 @@ struct TestClusterOptions {
   // How clients reach the servers (addresses(), connect(), dfc.yaml); the servers' own TLS
   // keys go in extra_yaml (see test_certificates.h).
   client::TlsSettings client_tls;
+  // Server index -> where it runs (listens on an ephemeral port there); empty: all on loopback.
+  std::function<ServerHost(int server)> host_of;
 };
 
 class TestCluster {
@@ -43,7 +53,7 @@ class TestCluster {
   const client::ServerAddress& address(int i) const { return servers_.at(static_cast<std::size_t>(i)).address; }
   std::vector<client::ServerAddress> addresses() const;
   const client::Credentials& credentials() const { return credentials_; }
-  std::string url(int i) const;  // "http://127.0.0.1:PORT" ("https://" with client_tls)
+  std::string url(int i) const;  // "http://HOST:PORT" ("https://" with client_tls)
   std::filesystem::path root(int i) const;
   std::filesystem::path config_file(int i) const;
   const std::filesystem::path& users_file() const { return users_file_; }
@@ -70,6 +80,7 @@ class TestCluster {
  private:
   struct Server {
     client::ServerAddress address;
+    ServerHost host;
     std::optional<ChildProcess> process;
   };
   void write_config(int i);
