@@ -1,6 +1,8 @@
 // The client SIGKILLed at a random moment of a large dfc put (mostly between its part PUTs and
 // its commit): the file reads as the old version or, if the commit got out, the new one, never
 // a mix; heal drops what the dead writer staged, and nothing staged is left on any server.
+// A server may still finish a part whose bytes had all arrived before the kill, so the test
+// waits until every server has closed the dead client's connections (their metrics say so).
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -10,6 +12,7 @@
 #include "tests/faults/fault_support.h"
 #include "tests/support/child_process.h"
 #include "tests/support/client_fixture.h"
+#include "tests/support/metrics_scrape.h"
 #include "tests/support/part_fixtures.h"
 
 namespace dfs {
@@ -21,15 +24,17 @@ namespace fs = std::filesystem;
 TEST(ClientKill, ADfcPutKilledMidwayLeavesTheOldVersionAndHealCleansUp) {
   const auto seed = fault_seed();
   std::mt19937_64 rng(seed);
-  TestCluster cluster({.verbose = false});
+  TestCluster cluster({.extra_yaml = "admin_listen: 127.0.0.1:0\n", .verbose = false});
   const auto config = fault_client_config(cluster, 2);
   const auto yaml = cluster.scratch() / "dfc.yaml";
   write_client_yaml(config, yaml);
-  client::DfsClient client(config);
   const std::string file = "/big.bin";
   WrittenVersions written;
   const auto first = written.attempt(file, random_bytes(100'000, seed));
-  ASSERT_TRUE(put_bytes(client, remote(file), random_bytes(100'000, seed)).ok());
+  {
+    client::DfsClient first_writer(config);  // gone before the kill: its connections close
+    ASSERT_TRUE(put_bytes(first_writer, remote(file), random_bytes(100'000, seed)).ok());
+  }
   written.succeeded(file, first);
 
   const auto local = cluster.scratch() / "big.local";
@@ -43,7 +48,16 @@ TEST(ClientKill, ADfcPutKilledMidwayLeavesTheOldVersionAndHealCleansUp) {
   dfc->signal(SIGKILL);
   const auto exit = dfc->wait(std::chrono::seconds(10));
   ASSERT_TRUE(exit.has_value());
+  for (int s = 0; s < 4; ++s) {
+    const auto port = metrics_port_in_log(cluster.log(s));
+    ASSERT_TRUE(port.has_value()) << cluster.log(s);
+    const auto idle = scrape_metrics_until(*port, [](const MetricsScrape& m) {
+      return m.status == 200 && m.value("dfs_server_open_connections") == 0;
+    });
+    ASSERT_EQ(idle.value("dfs_server_open_connections"), 0) << "server " << s << " still serves the dead client";
+  }
 
+  client::DfsClient client(config);
   CallClock clock(kCallBound);
   auto got = clock.time("get", [&] { return get_bytes(client, remote(file), cluster.scratch() / "got"); });
   ASSERT_TRUE(got.ok()) << got.error().message();
