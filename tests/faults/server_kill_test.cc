@@ -8,6 +8,7 @@
 
 #include <condition_variable>
 #include <cstring>
+#include <functional>
 #include <thread>
 
 #include "client-core/dfs_client.h"
@@ -84,6 +85,22 @@ void heal_and_check(TestCluster& cluster, const client::ClientConfig& config, co
   expect_written_versions(cluster, config, written, clock);
 }
 
+// kWrites writes of random bytes to kFiles files by `write` (true: the write was confirmed),
+// with a random server killed a random moment into a random write; returns the victim.
+int write_loop_with_a_kill(TestCluster& cluster, std::mt19937_64& rng, WrittenVersions& written,
+                           const std::function<bool(int, const std::string&, const std::string&)>& write) {
+  const int victim = static_cast<int>(rng() % 4);
+  Killer killer(cluster, victim, 3 + static_cast<int>(rng() % (kWrites - 6)), std::chrono::milliseconds(rng() % 40));
+  for (int i = 0; i < kWrites; ++i) {
+    const std::string file = "/loop/f" + std::to_string(i % kFiles);
+    auto bytes = random_bytes(512 * 1024 + rng() % (1024 * 1024), rng());
+    const auto attempt = written.attempt(file, bytes);
+    killer.started(i);
+    if (write(i, file, bytes)) written.succeeded(file, attempt);
+  }
+  return victim;
+}
+
 TEST(ServerKill, ARandomServerDiesDuringALoopOfDfcPuts) {
   const auto seed = fault_seed();
   std::mt19937_64 rng(seed);
@@ -91,30 +108,20 @@ TEST(ServerKill, ARandomServerDiesDuringALoopOfDfcPuts) {
   const auto config = fault_client_config(cluster, 1);
   const auto yaml = cluster.scratch() / "dfc.yaml";
   write_client_yaml(config, yaml);
-  const int victim = static_cast<int>(rng() % 4);
   WrittenVersions written;
   CallClock clock(kCallBound);
-  {
-    Killer killer(cluster, victim, 3 + static_cast<int>(rng() % (kWrites - 6)),
-                  std::chrono::milliseconds(rng() % 40));
-    for (int i = 0; i < kWrites; ++i) {
-      const std::string file = "/loop/f" + std::to_string(i % kFiles);
-      const auto local = cluster.scratch() / ("local" + std::to_string(i));
-      auto bytes = random_bytes(512 * 1024 + rng() % (1024 * 1024), rng());
-      write_local_file(local, bytes);
-      const auto write = written.attempt(file, std::move(bytes));
-      killer.started(i);
-      auto result = clock.time("dfc put " + file, [&] {
-        return run_dfc({"put", local.string(), file, "--config", yaml.string()}, cluster.scratch().path());
-      });
-      if (result.exit_code == 0) {
-        written.succeeded(file, write);
-      } else {
-        EXPECT_EQ(result.err_lines().size(), 1u) << "one line per failure: " << result.err;
-      }
-      fs::remove(local);
+  const int victim = write_loop_with_a_kill(cluster, rng, written, [&](int i, const std::string& file, const std::string& bytes) {
+    const auto local = cluster.scratch() / ("local" + std::to_string(i));
+    write_local_file(local, bytes);
+    auto result = clock.time("dfc put " + file, [&] {
+      return run_dfc({"put", local.string(), file, "--config", yaml.string()}, cluster.scratch().path());
+    });
+    fs::remove(local);
+    if (result.exit_code != 0) {
+      EXPECT_EQ(result.err_lines().size(), 1u) << "one line per failure: " << result.err;
     }
-  }
+    return result.exit_code == 0;
+  });
   ASSERT_FALSE(cluster.running(victim));
   expect_written_versions(cluster, config, written, clock);
   cluster.start(victim);
@@ -147,25 +154,15 @@ TEST(ServerKill, ARandomServerDiesDuringALoopOfWritesThroughTheMount) {
   ASSERT_TRUE(mount.ok()) << mount.error().message();
   const auto mnt = mount->mountpoint();
   fs::create_directories(mnt / "loop");
-  const int victim = static_cast<int>(rng() % 4);
   WrittenVersions written;
   CallClock clock(kCallBound);
-  {
-    Killer killer(cluster, victim, 3 + static_cast<int>(rng() % (kWrites - 6)),
-                  std::chrono::milliseconds(rng() % 40));
-    for (int i = 0; i < kWrites; ++i) {
-      const std::string file = "/loop/f" + std::to_string(i % kFiles);
-      auto bytes = random_bytes(512 * 1024 + rng() % (1024 * 1024), rng());
-      const auto write = written.attempt(file, bytes);
-      killer.started(i);
-      const int err = clock.time("write " + file, [&] { return write_through_mount(mnt / file.substr(1), bytes); });
-      if (err == 0) {
-        written.succeeded(file, write);
-      } else {
-        EXPECT_EQ(err, EIO) << "a failed commit is EIO: " << std::strerror(err);
-      }
+  const int victim = write_loop_with_a_kill(cluster, rng, written, [&](int, const std::string& file, const std::string& bytes) {
+    const int err = clock.time("write " + file, [&] { return write_through_mount(mnt / file.substr(1), bytes); });
+    if (err != 0) {
+      EXPECT_EQ(err, EIO) << "a failed commit is EIO: " << std::strerror(err);
     }
-  }
+    return err == 0;
+  });
   // Through the mount itself (a fresh open sees the newest committed version).
   for (const auto& file : written.files()) {
     auto got = clock.time("read " + file, [&] { return read_local_file(mnt / file.substr(1)); });

@@ -8,4 +8,10 @@ std::string make_sample_tree(const std::string& root) {
          "/src/sub && chmod 600 " + root + "/src/a && ln -s sub/b " + root + "/src/link";
 }
 
+std::string tar_round_trip(const std::string& root) {
+  return "tar -C " + root + " -cf archive.tar src && mkdir out && tar -C out -xf archive.tar" +
+         " && diff -r --no-dereference " + root + "/src out/src" + " && tar -C out -cf - src | tar -C " + root +
+         " -xf - --transform s/^src/back/" + " && diff -r --no-dereference " + root + "/src " + root + "/back";
+}
+
 }  // namespace dfs::testing

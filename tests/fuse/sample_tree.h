@@ -9,4 +9,9 @@ namespace dfs::testing {
 // 300 000-byte random blob, and src/link, a relative symlink to sub/b.
 std::string make_sample_tree(const std::string& root);
 
+// A shell command, run in a folder of the mount, that tars `root`/src into it, unpacks it there,
+// streams it back out to `root`/back, and diffs each copy with the original: exit 0 when the
+// tree went through tar both ways unchanged.
+std::string tar_round_trip(const std::string& root);
+
 }  // namespace dfs::testing
