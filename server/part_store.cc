@@ -178,15 +178,19 @@ Status PartStore::drop(std::string_view user, const RemotePath& path, const Vers
   if (it == state.versions.end()) return not_here;
   const VersionFiles& files = it->second;
   if (files.committed) {
+    // Only a version known to be a tombstone goes: one whose headers cannot be read might be data.
+    bool tombstone = false;
     for (const int part : files.parts) {
       auto file = open_file_beneath(folder.get(), part_file_name(version, part), O_RDONLY);
       if (!file) continue;
       auto descriptor = read_part_descriptor(file->get(), describe(path, part, version));
-      if (descriptor && descriptor->attributes.kind != protocol::EntryKind::tombstone) {
-        return Error(Errc::conflict, path.display() + " version " + version.to_string() +
-                                         " is committed and not a tombstone; it goes only when a newer version commits");
-      }
+      if (!descriptor) continue;
+      tombstone = descriptor->attributes.kind == protocol::EntryKind::tombstone;
       break;
+    }
+    if (!tombstone) {
+      return Error(Errc::conflict, path.display() + " version " + version.to_string() +
+                                       " is committed and not a tombstone; it goes only when a newer version commits");
     }
     // The marker first: a crash after it leaves staged parts, which the sweeper removes.
     if (::unlinkat(folder.get(), commit_marker_name(version).c_str(), 0) != 0 && errno != ENOENT) {

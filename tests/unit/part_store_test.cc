@@ -398,6 +398,50 @@ TEST_F(PartStoreTest, AddingAPartToTheCommittedVersionIsAllowed) {
   EXPECT_TRUE(reader->committed());
 }
 
+// Heal's drop (PUT ?version=V&drop=1): staged versions and committed tombstones go; committed
+// data never does, even when its header cannot be read to prove what it is.
+TEST_F(PartStoreTest, DropRemovesAStagedVersionAndLeavesTheCommittedOne) {
+  ASSERT_TRUE(put("a", v1, 1, "one").ok());
+  ASSERT_TRUE(commit("a", v1).ok());
+  ASSERT_TRUE(put("a", v2, 1, "two").ok());
+  ASSERT_TRUE(put("a", v2, 2, "TWO").ok());
+  const auto st = store_->drop("alice", path_of("a"), v2);
+  ASSERT_TRUE(st.ok()) << st.error().message();
+  EXPECT_EQ(names_in(folder(".dfs/a")), (std::vector<std::string>{commit_marker_name(v1), part_file_name(v1, 1)}));
+  const auto again = store_->drop("alice", path_of("a"), v2);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code(), Errc::not_found);
+}
+
+TEST_F(PartStoreTest, DropRefusesCommittedDataAndTakesACommittedTombstone) {
+  ASSERT_TRUE(put("a", v1, 1, "one").ok());
+  ASSERT_TRUE(commit("a", v1).ok());
+  const auto refused = store_->drop("alice", path_of("a"), v1);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), Errc::conflict) << refused.error().message();
+  EXPECT_TRUE(open_part("a", 1).ok()) << "the committed data is untouched";
+
+  auto tombstone = descriptor_for(v2, 1, "");
+  tombstone.attributes.kind = EntryKind::tombstone;
+  tombstone.attributes.size = 0;
+  ASSERT_TRUE(put("alice", "a", tombstone, "").ok());
+  ASSERT_TRUE(commit("a", v2).ok());
+  const auto dropped = store_->drop("alice", path_of("a"), v2);
+  ASSERT_TRUE(dropped.ok()) << dropped.error().message();
+  EXPECT_TRUE(names_in(folder(".dfs/a")).empty()) << "the delete and everything before it are gone";
+  EXPECT_TRUE(list_entries("", {"a"}).empty());
+}
+
+TEST_F(PartStoreTest, DropRefusesACommittedVersionWhoseHeaderCannotBeRead) {
+  ASSERT_TRUE(put("a", v1, 1, "some bytes").ok());
+  ASSERT_TRUE(commit("a", v1).ok());
+  fs::resize_file(folder(".dfs/a") / part_file_name(v1, 1), 10);  // not even a header left
+  const auto st = store_->drop("alice", path_of("a"), v1);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code(), Errc::conflict);
+  EXPECT_EQ(names_in(folder(".dfs/a")), (std::vector<std::string>{commit_marker_name(v1), part_file_name(v1, 1)}));
+}
+
 TEST_F(PartStoreTest, OpenPartOfMissingThingsIsNotFound) {
   ASSERT_TRUE(put("docs/a", v1, 1, "one").ok());
   ASSERT_TRUE(commit("docs/a", v1).ok());
