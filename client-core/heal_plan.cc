@@ -94,14 +94,15 @@ EntryHeal plan_entry_heal(const RemotePath& path, int server_count, std::uint64_
   out.target = *target;
   const VersionSeen& seen = versions.at(*target);
   out.kind = seen.attributes.kind;
-  const bool drop_tombstone = out.kind == protocol::EntryKind::tombstone && everyone_answered && !newer_stays &&
-                              age_of(*target, policy.now_ns) > policy.tombstone_age;
+  // Final only after the copies: every server that holds anything of the entry must hold the
+  // committed tombstone first, or its older version would be what readers find afterwards.
+  bool drop_tombstone = out.kind == protocol::EntryKind::tombstone && everyone_answered && !newer_stays &&
+                        seen.parts == server_count && age_of(*target, policy.now_ns) > policy.tombstone_age;
   std::uint64_t holds_entry = 0;  // servers holding any version of the entry
   for (const auto& [version, v] : versions) {
     holds_entry |= v.on;
     if (version < *target) out.superseded = true;
   }
-  if (drop_tombstone) out.superseded = true;
 
   // Phase 1: copies. Placement is known only for versions cut into one part per server.
   std::uint64_t will_hold = seen.on;
@@ -125,6 +126,9 @@ EntryHeal plan_entry_heal(const RemotePath& path, int server_count, std::uint64_
       will_hold |= bit(s);
     }
   }
+
+  drop_tombstone = drop_tombstone && (holds_entry & ~will_hold) == 0;
+  if (drop_tombstone) out.superseded = true;
 
   // Phase 2: commits (roll forward), which also remove each server's superseded versions.
   for (int s = 0; s < server_count; ++s) {

@@ -171,6 +171,20 @@ TEST(HealPlan, AnOldTombstoneIsDroppedEverywhereAfterItSupersededEveryCopy) {
   EXPECT_EQ(count(partial, HealStep::drop_tombstone), 0u) << "a server that did not answer may hold an older copy";
 }
 
+TEST(HealPlan, AnOldTombstoneStaysWhileAServerWithOlderDataCannotBeGivenIt) {
+  // The tombstone was cut into 2 parts (another server count): heal cannot place it on server 0,
+  // which still holds the old file, so dropping it elsewhere would bring the file back.
+  auto records = whole_version(kNow - 30 * kHour, true, /*skip=*/0b1110);
+  for (int s = 1; s < 4; ++s) {
+    auto r = record(s, 1, kNow - 25 * kHour, true, protocol::EntryKind::tombstone, 0);
+    r.record.descriptor.parts = 2;
+    records.push_back(r);
+  }
+  const auto heal = plan_entry_heal(file_path(), kServers, kEveryone, records, policy());
+  EXPECT_FALSE(heal.visible());
+  EXPECT_EQ(count(heal, HealStep::drop_tombstone), 0u);
+}
+
 TEST(HealPlan, AnOldTombstoneIsNotCopiedToServersThatHoldNothingOfIt) {
   const auto records = whole_version(kNow - 25 * kHour, true, /*skip=*/0b0001, protocol::EntryKind::tombstone, 0);
   const auto heal = plan_entry_heal(file_path(), kServers, kEveryone, records, policy());
