@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
-#include <thread>
 
 #include "client-core/dfs_client.h"
 #include "tests/faults/fault_support.h"
@@ -43,8 +42,19 @@ TEST(ClientKill, ADfcPutKilledMidwayLeavesTheOldVersionAndHealCleansUp) {
   auto dfc = ChildProcess::spawn({DFS_DFC_BINARY, "put", local.string(), file, "--config", yaml.string()},
                                  cluster.scratch() / "dfc.err");
   ASSERT_TRUE(dfc.ok()) << dfc.error().message();
-  // The delay picks the moment of the kill; nothing waits on it.
-  std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 300));
+  // The kill comes once the servers have stored a random number of the put's 8 part copies: at
+  // 8 the parts are all staged and only the commit is missing.
+  std::vector<std::uint16_t> ports;
+  for (int s = 0; s < 4; ++s) ports.push_back(metrics_port_in_log(cluster.log(s)).value_or(0));
+  const auto stored = [&] {
+    double parts = 0;
+    for (const auto port : ports) parts += scrape_metrics(port).value("dfs_server_parts_stored_total");
+    return parts;
+  };
+  const double before_put = 8;  // the first version's part copies
+  const auto kill_after = static_cast<double>(1 + rng() % 8);
+  scrape_metrics_until(ports[0], [&](const MetricsScrape&) { return stored() >= before_put + kill_after; },
+                       std::chrono::seconds(30));
   dfc->signal(SIGKILL);
   const auto exit = dfc->wait(std::chrono::seconds(10));
   ASSERT_TRUE(exit.has_value());

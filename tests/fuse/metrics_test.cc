@@ -9,7 +9,6 @@
 #include <fstream>
 #include <iterator>
 #include <string>
-#include <thread>
 
 #include "tests/fuse/mounted_store.h"
 #include "tests/support/client_fixture.h"
@@ -49,13 +48,8 @@ class MountMetrics : public MountedStore {
   // The kernel sends RELEASE after close(2) has returned: scrape until `series` reaches `want`
   // (bounded: 5 s), and return that scrape.
   MetricsScrape scrape_until(const std::string& series, double want) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    MetricsScrape scrape = scrape_metrics(port());
-    while (scrape.value(series) != want && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      scrape = scrape_metrics(port());
-    }
-    return scrape;
+    return scrape_metrics_until(port(), [&](const MetricsScrape& now) { return now.value(series) == want; },
+                                std::chrono::seconds(5));
   }
 };
 
