@@ -30,10 +30,6 @@ namespace {
 
 constexpr std::size_t kChunk = 1 << 20;
 constexpr std::size_t kMaxErrorBody = 64 * 1024;
-// Parts up to this size leave with their header in one write, without Expect: 100-continue:
-// waiting for the interim answer cost a round trip per part, the larger share of a small
-// file's write. A refusal then comes after the body, which for so few bytes costs nothing.
-constexpr std::size_t kInlinePartMax = 64 * 1024;
 
 
 std::string seconds_text(std::chrono::milliseconds ms) {
@@ -206,16 +202,6 @@ struct ServerConnection::Impl {
                                         "); if it serves TLS, set 'tls: true' in the client config");
   }
 
-  template <class Body>
-  void prepare(http::request<Body>& req, std::string_view method, const RequestTarget& target) {
-    req.method_string(method);
-    req.target(target.to_string());
-    req.version(11);
-    req.set(http::field::host, address.host);
-    req.set(http::field::authorization, authorization);
-    req.keep_alive(true);
-  }
-
   // Reads a whole (small) response after a header was read into `parser`.
   template <class Parser>
   Result<std::string> read_small_body(Parser& parser) {
@@ -234,62 +220,102 @@ struct ServerConnection::Impl {
     return body;
   }
 
-  using Decorate = std::function<void(http::request<http::empty_body>&)>;
+  // Every request leaves whole from here (a large part's body is sent raw after its header),
+  // so a string body holds at most a small part's bytes.
+  using Request = http::request<http::string_body>;
+  using Decorate = std::function<void(Request&)>;
   using Parser = http::response_parser<http::buffer_body>;
-  using Request = http::request<http::buffer_body>;
-  using Serializer = http::request_serializer<http::buffer_body>;
 
-  // `read_whole` puts all of a small part's bytes in `chunk`; `send_body` streams a large one
-  // after the server accepted its header.
-  Status put_with_body(const RemotePath& path, const protocol::PartDescriptor& d,
-                       const std::function<Status(char*)>& read_whole,
-                       const std::function<Status(Serializer&, Request&)>& send_body);
+  // The request sent last whose answer is not read yet: kept so that it can be sent again on a
+  // fresh connection when the kept-alive one turns out to be closed.
+  std::optional<Request> pending;
+  bool pending_header_only = false;  // its body goes out later, after 100 Continue
+  bool pending_on_reused = false;    // it went out on a connection an earlier request used
+  bool pending_body_sent = false;    // a large body followed it: never sent twice
+  std::chrono::steady_clock::time_point pending_sent_at;
+  std::string pending_doing;  // for messages: "storing a part"
+
+  Request new_request(std::string_view method, const RequestTarget& target) {
+    Request req;
+    req.method_string(method);
+    req.target(target.to_string());
+    req.version(11);
+    req.set(http::field::host, address.host);
+    req.set(http::field::authorization, authorization);
+    req.keep_alive(true);
+    return req;
+  }
 
   static bool stale_connection(const beast::error_code& ec) {
     return ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
            ec == asio::error::broken_pipe || ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
   }
 
-  // Sends a request without a body and reads the answer's header into `parser`. A kept-alive
-  // connection that the server closed meanwhile fails at once; that is retried once, afresh.
-  Status request_header(std::string_view method, const RequestTarget& target, const Decorate& decorate,
-                        std::optional<Parser>& parser, std::string_view doing) {
-    http::request<http::empty_body> req;
-    prepare(req, method, target);
-    if (decorate) decorate(req);
-    req.prepare_payload();
-    return send_and_read_header([&] { return run([&](auto h) { http::async_write(stream, req, h); }); }, parser, doing);
+  // Sends `req` (or only its header), connecting first when needed.
+  Status send(Request req, bool header_only, std::string_view doing) {
+    pending = std::move(req);
+    pending_header_only = header_only;
+    pending_body_sent = false;
+    pending_doing = doing;
+    return write_pending(true);
   }
 
-  // Connects when needed, sends with `send` (a whole request, or only its header) and reads
-  // the answer's header into `parser`. A kept-alive connection that the server closed
-  // meanwhile fails at once; that is retried once, afresh: the callers send nothing a server
-  // acts on twice in a harmful way (plain requests, a small part stored again, or a header
-  // whose body has not left).
-  template <class Send>
-  Status send_and_read_header(const Send& send, std::optional<Parser>& parser, std::string_view doing) {
-    for (int attempt = 0;; ++attempt) {
-      const bool reused = connected;
+  // A kept-alive connection that the server closed meanwhile fails at once; the request is then
+  // sent again, once, afresh. The callers send nothing a server acts on twice in a harmful way
+  // (plain requests, a small part stored again, or a header whose body has not left).
+  Status write_pending(bool may_retry) {
+    for (;;) {
+      pending_on_reused = connected;
       if (auto st = ensure_connected(); !st) return st;
       stream.expires_after(timeouts.io);
-      beast::error_code ec = send();
-      parser.emplace();
-      parser->body_limit(std::numeric_limits<std::uint64_t>::max());
-      if (!ec) {
-        stream.expires_after(timeouts.io);
-        ec = run([&](auto h) { http::async_read_header(stream, buffer, *parser, h); });
+      pending_sent_at = std::chrono::steady_clock::now();
+      beast::error_code ec;
+      if (pending_header_only) {
+        http::request_serializer<http::string_body> serializer(*pending);
+        ec = run([&](auto h) { http::async_write_header(stream, serializer, h); });
+      } else {
+        ec = run([&](auto h) { http::async_write(stream, *pending, h); });
       }
-      if (ec && reused && attempt == 0 && stale_connection(ec)) {
+      if (!ec) return {};
+      if (may_retry && pending_on_reused && stale_connection(ec)) {
         close();
+        may_retry = false;
         continue;
       }
-      if (ec && !reused && !address.tls.enabled && 
-          (stale_connection(ec) || ec.category() == beast::error_code(http::error::bad_version).category())) {
-        return plain_to_tls_hint(ec, doing);
-      }
-      if (ec) return network_error(ec, doing);
-      return {};
+      return network_error(ec, pending_doing);
     }
+  }
+
+  // Reads the header of the answer to `pending` into `parser`, waiting at most the I/O timeout
+  // from when the request left.
+  Status read_answer_header(std::optional<Parser>& parser) {
+    for (int attempt = 0;; ++attempt) {
+      parser.emplace();
+      parser->body_limit(std::numeric_limits<std::uint64_t>::max());
+      stream.expires_at(pending_sent_at + timeouts.io);
+      const auto ec = run([&](auto h) { http::async_read_header(stream, buffer, *parser, h); });
+      if (!ec) return {};
+      if (attempt == 0 && pending_on_reused && !pending_body_sent && stale_connection(ec)) {
+        close();
+        if (auto st = write_pending(false); !st) return st;
+        continue;
+      }
+      if (!pending_on_reused && !pending_body_sent && !address.tls.enabled &&
+          (stale_connection(ec) || ec.category() == beast::error_code(http::error::bad_version).category())) {
+        return plain_to_tls_hint(ec, pending_doing);
+      }
+      return network_error(ec, pending_doing);
+    }
+  }
+
+  // Sends a request without a body and reads the answer's header into `parser`.
+  Status request_header(std::string_view method, const RequestTarget& target, const Decorate& decorate,
+                        std::optional<Parser>& parser, std::string_view doing) {
+    Request req = new_request(method, target);
+    if (decorate) decorate(req);
+    req.prepare_payload();
+    if (auto st = send(std::move(req), false, doing); !st) return st;
+    return read_answer_header(parser);
   }
 
   // Turns a non-2xx answer (its small body read) into an Error; ok for 2xx.
@@ -300,13 +326,45 @@ struct ServerConnection::Impl {
     return http_error(parser, *body);
   }
 
-  // A request without a body whose whole answer is small text; returns it for 2xx.
-  Result<std::string> simple(std::string_view method, const RequestTarget& target, const Decorate& decorate = {}) {
+  // The answer to `pending`, whose whole text is small; returns it for 2xx.
+  Result<std::string> read_answer() {
     std::optional<Parser> parser;
-    if (auto st = request_header(method, target, decorate, parser, "sending a request"); !st) return st.error();
+    if (auto st = read_answer_header(parser); !st) return st.error();
     if (auto st = check_status(*parser); !st) return st.error();
     return read_small_body(*parser);
   }
+
+  // A request without a body whose whole answer is small text; returns it for 2xx.
+  Result<std::string> simple(std::string_view method, const RequestTarget& target, const Decorate& decorate = {}) {
+    Request req = new_request(method, target);
+    if (decorate) decorate(req);
+    req.prepare_payload();
+    if (auto st = send(std::move(req), false, "sending a request"); !st) return st.error();
+    return read_answer();
+  }
+
+  // A part's PUT request with its headers; its body (or nothing yet) is the caller's.
+  Request part_request(const RemotePath& path, const protocol::PartDescriptor& d) {
+    RequestTarget target{path, {{"part", std::to_string(d.part)}, {"version", d.version.to_string()}}};
+    Request req = new_request("PUT", target);
+    protocol::write_attribute_headers(d.attributes, d.parts, [&](std::string_view n, std::string v) { req.set(n, v); });
+    req.set(protocol::kChecksum, format_checksum(d.checksum));
+    return req;
+  }
+
+  // Sends a part of at most kSmallBodyMax bytes whole, header and body in one write, without
+  // Expect: 100-continue (a refusal then comes after the body, which for so few bytes costs nothing).
+  Status send_small_part(const RemotePath& path, const protocol::PartDescriptor& d, std::string body) {
+    Request req = part_request(path, d);
+    req.body() = std::move(body);
+    req.prepare_payload();
+    return send(std::move(req), false, "storing a part");
+  }
+
+  // A large part: header first with Expect: 100-continue, so a refusal (full disk, bad
+  // credentials, too large) arrives before any body byte; then `send_body` writes the raw
+  // bytes (Content-Length framing); then the answer.
+  Status put_large(const RemotePath& path, const protocol::PartDescriptor& d, const std::function<Status()>& send_body);
 };
 
 ServerConnection::ServerConnection(ServerAddress address, Credentials credentials, Timeouts timeouts)
@@ -317,92 +375,78 @@ ServerConnection& ServerConnection::operator=(ServerConnection&&) noexcept = def
 
 const ServerAddress& ServerConnection::address() const { return impl_->address; }
 
-// A PUT with a body: header first with Expect: 100-continue, so a refusal (full disk, bad
-// credentials, too large) arrives before any body byte; then `send_body`; then the answer.
-// A bodiless part is a plain request instead, and a small one goes out whole with its header.
-Status ServerConnection::Impl::put_with_body(const RemotePath& path, const protocol::PartDescriptor& d,
-                                             const std::function<Status(char*)>& read_whole,
-                                             const std::function<Status(Serializer&, Request&)>& send_body) {
-  RequestTarget target{path, {{"part", std::to_string(d.part)}, {"version", d.version.to_string()}}};
-  auto write_part_headers = [&](auto& req) {
-    protocol::write_attribute_headers(d.attributes, d.parts, [&](std::string_view n, std::string v) { req.set(n, v); });
-    req.set(protocol::kChecksum, format_checksum(d.checksum));
-  };
-  if (d.part_size == 0) {
-    // No body (a marker, a tombstone, an empty part): retried on a stale kept-alive connection
-    // like any other plain request.
-    auto answer = simple("PUT", target, [&](http::request<http::empty_body>& req) {
-      write_part_headers(req);
-      req.content_length(0);
-    });
-    if (!answer) return answer.error();
-    return {};
-  }
-  Request req;
-  prepare(req, "PUT", target);
-  write_part_headers(req);
-  req.content_length(d.part_size);
-  if (d.part_size <= kInlinePartMax) {
-    if (chunk.size() < kChunk) chunk.resize(kChunk);
-    if (auto st = read_whole(chunk.data()); !st) return st;
-    req.body().data = chunk.data();
-    req.body().size = static_cast<std::size_t>(d.part_size);
-    req.body().more = false;
-    std::optional<Parser> parser;
-    const auto send_whole = [&] {
-      Serializer whole(req);
-      return run([&](auto h) { http::async_write(stream, whole, h); });
-    };
-    if (auto st = send_and_read_header(send_whole, parser, "storing a part"); !st) return st;
-    if (auto st = check_status(*parser); !st) return st;
-    auto body = read_small_body(*parser);
-    if (!body) return body.error();
-    return {};
-  }
+Status ServerConnection::Impl::put_large(const RemotePath& path, const protocol::PartDescriptor& d,
+                                         const std::function<Status()>& send_body) {
+  Request req = part_request(path, d);
   req.set(http::field::expect, "100-continue");
-  req.body().data = nullptr;
-  req.body().more = true;
-  std::optional<Serializer> serializer;
+  req.content_length(d.part_size);
+  if (auto st = send(std::move(req), true, "waiting for the server to accept a part"); !st) return st;
   std::optional<Parser> interim;
-  const auto send_header = [&] {
-    serializer.emplace(req);
-    return run([&](auto h) { http::async_write_header(stream, *serializer, h); });
-  };
-  if (auto st = send_and_read_header(send_header, interim, "waiting for the server to accept a part"); !st) return st;
+  if (auto st = read_answer_header(interim); !st) return st;
   if (interim->get().result() != http::status::continue_) {
     auto body = read_small_body(*interim);
     close();  // the request's body was never sent
     if (!body) return body.error();
     return http_error(*interim, *body);
   }
+  if (auto st = send_body(); !st) return st;
+  pending_sent_at = std::chrono::steady_clock::now();
+  pending_body_sent = true;
+  pending_doing = "waiting for a part to be stored";
+  auto answer = read_answer();
+  if (!answer) return answer.error();
+  return {};
+}
 
-  if (auto st = send_body(*serializer, req); !st) return st;
+Status ServerConnection::send_part(const RemotePath& path, const protocol::PartDescriptor& descriptor,
+                                   std::string_view bytes) {
+  if (bytes.size() != descriptor.part_size || bytes.size() > kSmallBodyMax) {
+    return Error(Errc::invalid_argument, "send_part takes a whole part of at most " + std::to_string(kSmallBodyMax) + " bytes");
+  }
+  return impl_->send_small_part(path, descriptor, std::string(bytes));
+}
 
-  Parser parser;
-  stream.expires_after(timeouts.io);
-  auto ec = run([&](auto h) { http::async_read_header(stream, buffer, parser, h); });
-  if (ec) return network_error(ec, "waiting for a part to be stored");
-  if (auto st = check_status(parser); !st) return st;
-  auto body = read_small_body(parser);
-  if (!body) return body.error();
+Status ServerConnection::send_copy(const RemotePath& path, const protocol::PartDescriptor& d, const VersionId& from) {
+  auto& s = *impl_;
+  RequestTarget target{path, {{"part", std::to_string(d.part)}, {"version", d.version.to_string()}}};
+  Impl::Request req = s.new_request("PUT", target);
+  protocol::write_attribute_headers(d.attributes, d.parts, [&](std::string_view n, std::string v) { req.set(n, v); });
+  req.set(protocol::kCopyFrom, from.to_string());
+  req.prepare_payload();
+  return s.send(std::move(req), false, "copying a part");
+}
+
+Status ServerConnection::send_commit(const RemotePath& path, const VersionId& version) {
+  auto& s = *impl_;
+  Impl::Request req = s.new_request("PUT", RequestTarget{path, {{"version", version.to_string()}}});
+  req.prepare_payload();
+  return s.send(std::move(req), false, "committing");
+}
+
+Status ServerConnection::finish() {
+  if (!impl_->pending) return Error(Errc::invalid_argument, "finish() without a request sent");
+  auto answer = impl_->read_answer();
+  impl_->pending.reset();
+  if (!answer) return answer.error();
   return {};
 }
 
 Status ServerConnection::put_part(const RemotePath& path, const protocol::PartDescriptor& d, const BodySource& source) {
   auto& s = *impl_;
-  auto read_whole = [&](char* into) -> Status {
+  if (d.part_size <= kSmallBodyMax) {
+    std::string body(static_cast<std::size_t>(d.part_size), '\0');
     for (std::uint64_t have = 0; have < d.part_size;) {
-      auto got = source(into + have, static_cast<std::size_t>(d.part_size - have));
+      auto got = source(body.data() + have, static_cast<std::size_t>(d.part_size - have));
       if (!got) return got.error();
       if (*got == 0) return Error(Errc::io_error, "the data source ended " + std::to_string(d.part_size - have) + " bytes early");
       have += *got;
     }
-    return {};
-  };
-  return s.put_with_body(path, d, read_whole, [&](Impl::Serializer& serializer, Impl::Request& req) -> Status {
+    if (auto st = s.send_small_part(path, d, std::move(body)); !st) return st;
+    return finish();
+  }
+  return s.put_large(path, d, [&]() -> Status {
     if (s.chunk.size() < kChunk) s.chunk.resize(kChunk);
-    std::uint64_t sent = 0;
-    while (sent < d.part_size) {
+    for (std::uint64_t sent = 0; sent < d.part_size;) {
       const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, d.part_size - sent));
       auto got = source(s.chunk.data(), want);
       if (!got) {
@@ -413,12 +457,8 @@ Status ServerConnection::put_part(const RemotePath& path, const protocol::PartDe
         s.close();
         return Error(Errc::io_error, "the data source ended " + std::to_string(d.part_size - sent) + " bytes early");
       }
-      req.body().data = s.chunk.data();
-      req.body().size = *got;
-      req.body().more = sent + *got < d.part_size;
       s.stream.expires_after(s.timeouts.io);
-      auto ec = s.run([&](auto h) { http::async_write(s.stream, serializer, h); });
-      if (ec == http::error::need_buffer) ec = {};
+      auto ec = s.run([&](auto h) { asio::async_write(s.stream, asio::buffer(s.chunk.data(), *got), h); });
       if (ec) return s.network_error(ec, "sending a part");
       sent += *got;
     }
@@ -429,33 +469,21 @@ Status ServerConnection::put_part(const RemotePath& path, const protocol::PartDe
 Status ServerConnection::put_part_from_file(const RemotePath& path, const protocol::PartDescriptor& d, int fd,
                                             std::uint64_t offset, const std::function<void(std::size_t)>& on_sent) {
   auto& s = *impl_;
-  if (s.address.tls.enabled) {
-    // sendfile(2) would put the file's bytes on the socket unencrypted: read them here instead
-    // and send them through the TLS stream.
-    std::uint64_t read_so_far = 0;
-    return put_part(path, d, [&](char* into, std::size_t size) -> Result<std::size_t> {
-      for (;;) {
-        const auto n = ::pread(fd, into, size, static_cast<off_t>(offset + read_so_far));
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return Error::from_errno(errno, "reading the file to store");
-        read_so_far += static_cast<std::uint64_t>(n);
-        if (on_sent && n > 0) on_sent(static_cast<std::size_t>(n));
-        return static_cast<std::size_t>(n);
-      }
-    });
-  }
-  auto read_whole = [&](char* into) -> Status {
-    for (std::uint64_t have = 0; have < d.part_size;) {
-      const auto n = ::pread(fd, into + have, static_cast<std::size_t>(d.part_size - have), static_cast<off_t>(offset + have));
+  std::uint64_t read_so_far = 0;
+  const BodySource read_file = [&](char* into, std::size_t size) -> Result<std::size_t> {
+    for (;;) {
+      const auto n = ::pread(fd, into, size, static_cast<off_t>(offset + read_so_far));
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) return Error::from_errno(errno, "reading the file to store");
-      if (n == 0) return Error(Errc::io_error, "the file to store ended " + std::to_string(d.part_size - have) + " bytes early");
-      have += static_cast<std::uint64_t>(n);
+      read_so_far += static_cast<std::uint64_t>(n);
+      if (on_sent && n > 0) on_sent(static_cast<std::size_t>(n));
+      return static_cast<std::size_t>(n);
     }
-    if (on_sent) on_sent(static_cast<std::size_t>(d.part_size));
-    return {};
   };
-  return s.put_with_body(path, d, read_whole, [&](Impl::Serializer&, Impl::Request&) -> Status {
+  // sendfile(2) would put the file's bytes on the socket unencrypted: over TLS they are read
+  // here and sent through the TLS stream. Small parts are read and sent with their header.
+  if (s.address.tls.enabled || d.part_size <= kSmallBodyMax) return put_part(path, d, read_file);
+  return s.put_large(path, d, [&]() -> Status {
     // The header is out; the body is the part's raw bytes (Content-Length framing), so they can
     // go straight from the page cache to the socket.
     auto& socket = s.stream.tcp().socket();
@@ -501,20 +529,13 @@ Status ServerConnection::put_part_from_file(const RemotePath& path, const protoc
 }
 
 Status ServerConnection::put_copy(const RemotePath& path, const protocol::PartDescriptor& d, const VersionId& from) {
-  RequestTarget target{path, {{"part", std::to_string(d.part)}, {"version", d.version.to_string()}}};
-  auto body = impl_->simple("PUT", target, [&](http::request<http::empty_body>& req) {
-    protocol::write_attribute_headers(d.attributes, d.parts, [&](std::string_view n, std::string v) { req.set(n, v); });
-    req.set(protocol::kCopyFrom, from.to_string());
-  });
-  if (!body) return body.error();
-  return {};
+  if (auto st = send_copy(path, d, from); !st) return st;
+  return finish();
 }
 
 Status ServerConnection::commit(const RemotePath& path, const VersionId& version) {
-  RequestTarget target{path, {{"version", version.to_string()}}};
-  auto body = impl_->simple("PUT", target);
-  if (!body) return body.error();
-  return {};
+  if (auto st = send_commit(path, version); !st) return st;
+  return finish();
 }
 
 Status ServerConnection::drop(const RemotePath& path, const VersionId& version) {
@@ -531,7 +552,7 @@ Result<PartInfo> ServerConnection::get_part(const RemotePath& path, int part, co
   if (version) target.query.emplace("version", version->to_string());
   if (range && range->length == 0) return Error(Errc::invalid_argument, "empty range");
   std::optional<Impl::Parser> parser;
-  auto st = s.request_header("GET", target, [&](http::request<http::empty_body>& req) {
+  auto st = s.request_header("GET", target, [&](Impl::Request& req) {
     if (range) {
       req.set(http::field::range, "bytes=" + std::to_string(range->offset) + "-" +
                                       std::to_string(range->offset + range->length - 1));

@@ -85,6 +85,20 @@ class ServerConnection {
 
   const ServerAddress& address() const;
 
+  // The largest part send_part() takes; put_part sends parts up to this size whole, without
+  // waiting for 100 Continue.
+  static constexpr std::size_t kSmallBodyMax = 64 * 1024;
+
+  // Small requests in two halves, for one thread that keeps several servers busy at once: it
+  // sends each server its request, then reads each answer with finish(), which waits at most
+  // the I/O timeout from when that request left. A small file's write used a thread per copy,
+  // and handing work to them cost more than the requests. The one-call forms below are these
+  // two halves.
+  Status send_part(const RemotePath& path, const protocol::PartDescriptor& descriptor, std::string_view bytes);
+  Status send_copy(const RemotePath& path, const protocol::PartDescriptor& descriptor, const VersionId& from);
+  Status send_commit(const RemotePath& path, const VersionId& version);
+  Status finish();
+
   // Stores one part version (staged). `source` yields exactly descriptor.part_size bytes.
   Status put_part(const RemotePath& path, const protocol::PartDescriptor& descriptor, const BodySource& source);
   // The same with the bytes at `offset` of the open file `fd`, sent with sendfile(2) so they never

@@ -82,4 +82,29 @@ Status ServerPool::with_connection(int server, const std::function<Status(Server
   return result;
 }
 
+std::vector<Status> ServerPool::exchange_all(const std::vector<int>& servers,
+                                         const std::function<Status(std::size_t, ServerConnection&)>& send) {
+  std::vector<Status> outcomes(servers.size());
+  std::vector<std::unique_ptr<ServerConnection>> waiting(servers.size());
+  for (std::size_t i = 0; i < servers.size(); ++i) {
+    auto connection = take(servers[i]);
+    if (!connection) {
+      outcomes[i] = connection.error();
+      continue;
+    }
+    outcomes[i] = send(i, **connection);
+    if (outcomes[i]) {
+      waiting[i] = std::move(*connection);
+    } else {
+      give_back(servers[i], std::move(*connection), outcomes[i]);
+    }
+  }
+  for (std::size_t i = 0; i < servers.size(); ++i) {
+    if (!waiting[i]) continue;
+    outcomes[i] = waiting[i]->finish();
+    give_back(servers[i], std::move(waiting[i]), outcomes[i]);
+  }
+  return outcomes;
+}
+
 }  // namespace dfs::client

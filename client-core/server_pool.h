@@ -37,6 +37,14 @@ class ServerPool {
   Result<T> with_connection(int server, const std::function<Result<T>(ServerConnection&)>& call);
   Status with_connection(int server, const std::function<Status(ServerConnection&)>& call);
 
+  // One small request on a connection to each of `servers` (a server named twice gets two
+  // connections), all driven from this thread: `send(i, connection)` sends the i-th request
+  // with one of ServerConnection's send_ calls, then every answer is read in turn. The servers
+  // work side by side while this thread waits, so the whole takes about as long as the slowest
+  // one. Returns each request's outcome, in order.
+  std::vector<Status> exchange_all(const std::vector<int>& servers,
+                                   const std::function<Status(std::size_t, ServerConnection&)>& send);
+
   // Whether calls to `server` currently fail fast.
   bool is_down(int server) const;
 

@@ -95,6 +95,9 @@ Result<EntryInfo> VersionWriter::write(const RemotePath& path, const VersionId& 
                                        const protocol::EntryAttributes& attributes, const ByteSource& data,
                                        const ProgressCallback& progress) {
   const int n = pool_.size();
+  if (part_size(attributes.size, n, 0) <= ServerConnection::kSmallBodyMax) {
+    return write_small(path, version, attributes, data, progress);
+  }
   const PartPlacement placement(path, n);
   const std::uint64_t size = attributes.size;
   StoreOutcome outcome(n);
@@ -137,6 +140,51 @@ Result<EntryInfo> VersionWriter::write(const RemotePath& path, const VersionId& 
   return commit_if_enough(path, version, attributes, n, outcome);
 }
 
+Result<EntryInfo> VersionWriter::write_small(const RemotePath& path, const VersionId& version,
+                                             const protocol::EntryAttributes& attributes, const ByteSource& data,
+                                             const ProgressCallback& progress) {
+  const int n = pool_.size();
+  const std::uint64_t size = attributes.size;
+  // At most n x kSmallBodyMax bytes: read once, then every part and its checksum come from here.
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  for (std::uint64_t have = 0; have < size;) {
+    auto got = data.read_at(have, bytes.data() + have, static_cast<std::size_t>(size - have));
+    if (!got) return got.error().with_context("reading the data to write");
+    if (*got == 0) return Error(Errc::io_error, "the data to write ended " + std::to_string(size - have) + " bytes early");
+    have += *got;
+  }
+  struct Copy {
+    int part;  // 0-based
+    int server;
+  };
+  const PartPlacement placement(path, n);
+  std::vector<protocol::PartDescriptor> descriptors;
+  std::vector<Copy> copies;
+  for (int k = 0; k < n; ++k) {
+    const std::uint64_t length = part_size(size, n, k);
+    const std::string_view part(bytes.data() + part_offset(size, n, k), static_cast<std::size_t>(length));
+    descriptors.push_back({k + 1, n, version, length, xxh3(part.data(), part.size()), attributes});
+    for (const int server : placement.servers_of_part(k)) copies.push_back({k, server});
+  }
+  std::vector<int> servers;
+  for (const auto& c : copies) servers.push_back(c.server);
+  const auto outcomes = pool_.exchange_all(servers, [&](std::size_t i, ServerConnection& connection) {
+    const auto& d = descriptors[static_cast<std::size_t>(copies[i].part)];
+    return connection.send_part(path, d, std::string_view(bytes).substr(static_cast<std::size_t>(part_offset(size, n, copies[i].part)),
+                                                                      static_cast<std::size_t>(d.part_size)));
+  });
+  StoreOutcome outcome(n);
+  for (std::size_t i = 0; i < copies.size(); ++i) {
+    if (outcomes[i]) {
+      outcome.stored(copies[i].part, copies[i].server);
+    } else {
+      outcome.failed(outcomes[i].error());
+    }
+  }
+  if (progress) progress(size, size);
+  return commit_if_enough(path, version, attributes, n, outcome);
+}
+
 Result<EntryInfo> VersionWriter::write_copy(const RemotePath& path, const EntryInfo& from, const VersionId& version,
                                             const protocol::EntryAttributes& attributes) {
   const int n = from.parts;
@@ -146,21 +194,27 @@ Result<EntryInfo> VersionWriter::write_copy(const RemotePath& path, const EntryI
     int server;
   };
   std::vector<Copy> copies;
+  std::vector<int> servers;
   for (int k = 0; k < n; ++k) {
     for (int s = 0; s < pool_.size(); ++s) {
-      if (from.holders[static_cast<std::size_t>(k)] & (std::uint64_t{1} << s)) copies.push_back({k, s});
+      if (from.holders[static_cast<std::size_t>(k)] & (std::uint64_t{1} << s)) {
+        copies.push_back({k, s});
+        servers.push_back(s);
+      }
     }
   }
-  fan_out_.run(copies.size(), [&](std::size_t i) {
+  const auto outcomes = pool_.exchange_all(servers, [&](std::size_t i, ServerConnection& connection) {
     const auto [k, server] = copies[i];
     protocol::PartDescriptor descriptor{k + 1, n, version, part_size(attributes.size, n, k), 0, attributes};
-    auto st = pool_.with_connection(server, [&](ServerConnection& c) { return c.put_copy(path, descriptor, from.version); });
-    if (st) {
-      outcome.stored(k, server);
-    } else {
-      outcome.failed(st.error());
-    }
+    return connection.send_copy(path, descriptor, from.version);
   });
+  for (std::size_t i = 0; i < copies.size(); ++i) {
+    if (outcomes[i]) {
+      outcome.stored(copies[i].part, copies[i].server);
+    } else {
+      outcome.failed(outcomes[i].error());
+    }
+  }
   return commit_if_enough(path, version, attributes, n, outcome);
 }
 
@@ -191,14 +245,11 @@ Result<EntryInfo> VersionWriter::commit_if_enough(const RemotePath& path, const 
   for (int s = 0; s < pool_.size(); ++s) {
     if (storing_servers & (std::uint64_t{1} << s)) servers.push_back(s);
   }
-  std::vector<std::optional<Error>> commit_errors(servers.size());
-  fan_out_.run(servers.size(), [&](std::size_t i) {
-    auto st = pool_.with_connection(servers[i], [&](ServerConnection& c) { return c.commit(path, version); });
-    if (!st) commit_errors[i] = st.error();
-  });
+  const auto outcomes = pool_.exchange_all(
+      servers, [&](std::size_t, ServerConnection& connection) { return connection.send_commit(path, version); });
   std::vector<Error> failed;
-  for (auto& e : commit_errors) {
-    if (e) failed.push_back(std::move(*e));
+  for (const auto& st : outcomes) {
+    if (!st) failed.push_back(st.error());
   }
   if (failed.size() == servers.size()) {
     return Error(dominant_code(failed), "could not commit " + path.display() + ", so the previous version stays: " +

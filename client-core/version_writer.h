@@ -36,6 +36,11 @@ class VersionWriter {
 
  private:
   struct StoreOutcome;
+  // write() of a file whose parts are all small: every copy's request goes out from this
+  // thread, then every answer is read (ServerPool::exchange_all).
+  Result<EntryInfo> write_small(const RemotePath& path, const VersionId& version,
+                                const protocol::EntryAttributes& attributes, const ByteSource& data,
+                                const ProgressCallback& progress);
   // Checks copies per part and commits; shared by both kinds of write.
   Result<EntryInfo> commit_if_enough(const RemotePath& path, const VersionId& version,
                                      const protocol::EntryAttributes& attributes, int parts, StoreOutcome& outcome);

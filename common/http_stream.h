@@ -38,6 +38,7 @@ class HttpStream {
   // when is_tls().
   Tcp& tcp() noexcept { return tcp_; }
   void expires_after(std::chrono::steady_clock::duration d) { tcp_.expires_after(d); }
+  void expires_at(std::chrono::steady_clock::time_point t) { tcp_.expires_at(t); }
 
   // From now on bytes pass through a fresh TLS session with `context` (the handshake is the
   // caller's, through tls()). A reconnecting client calls it again for each connection.
