@@ -6,6 +6,7 @@
 #include <sys/sendfile.h>
 
 #include <csignal>
+#include <span>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -343,22 +344,30 @@ struct ServerConnection::Impl {
     return read_answer();
   }
 
-  // A part's PUT request with its headers; its body (or nothing yet) is the caller's.
-  Request part_request(const RemotePath& path, const protocol::PartDescriptor& d) {
-    RequestTarget target{path, {{"part", std::to_string(d.part)}, {"version", d.version.to_string()}}};
+  // The PUT request of one part, or of several of one version (`part=K,L`, their checksums in
+  // that order); its body (or nothing yet) is the caller's.
+  Request part_request(const RemotePath& path, std::span<const protocol::PartDescriptor> parts) {
+    std::string numbers;
+    std::string checksums;
+    for (const auto& d : parts) {
+      numbers += (numbers.empty() ? "" : ",") + std::to_string(d.part);
+      checksums += (checksums.empty() ? "" : ",") + format_checksum(d.checksum);
+    }
+    const auto& first = parts.front();
+    RequestTarget target{path, {{"part", numbers}, {"version", first.version.to_string()}}};
     Request req = new_request("PUT", target);
-    protocol::write_attribute_headers(d.attributes, d.parts, [&](std::string_view n, std::string v) { req.set(n, v); });
-    req.set(protocol::kChecksum, format_checksum(d.checksum));
+    protocol::write_attribute_headers(first.attributes, first.parts, [&](std::string_view n, std::string v) { req.set(n, v); });
+    req.set(protocol::kChecksum, checksums);
     return req;
   }
 
-  // Sends a part of at most kSmallBodyMax bytes whole, header and body in one write, without
-  // Expect: 100-continue (a refusal then comes after the body, which for so few bytes costs nothing).
-  Status send_small_part(const RemotePath& path, const protocol::PartDescriptor& d, std::string body) {
-    Request req = part_request(path, d);
+  // Sends small parts whole, header and body in one write, without Expect: 100-continue (a
+  // refusal then comes after the body, which for so few bytes costs nothing).
+  Status send_small_parts(const RemotePath& path, std::span<const protocol::PartDescriptor> parts, std::string body) {
+    Request req = part_request(path, parts);
     req.body() = std::move(body);
     req.prepare_payload();
-    return send(std::move(req), false, "storing a part");
+    return send(std::move(req), false, parts.size() == 1 ? "storing a part" : "storing parts");
   }
 
   // A large part: header first with Expect: 100-continue, so a refusal (full disk, bad
@@ -377,7 +386,7 @@ const ServerAddress& ServerConnection::address() const { return impl_->address; 
 
 Status ServerConnection::Impl::put_large(const RemotePath& path, const protocol::PartDescriptor& d,
                                          const std::function<Status()>& send_body) {
-  Request req = part_request(path, d);
+  Request req = part_request(path, std::span(&d, 1));
   req.set(http::field::expect, "100-continue");
   req.content_length(d.part_size);
   if (auto st = send(std::move(req), true, "waiting for the server to accept a part"); !st) return st;
@@ -398,12 +407,15 @@ Status ServerConnection::Impl::put_large(const RemotePath& path, const protocol:
   return {};
 }
 
-Status ServerConnection::send_part(const RemotePath& path, const protocol::PartDescriptor& descriptor,
-                                   std::string_view bytes) {
-  if (bytes.size() != descriptor.part_size || bytes.size() > kSmallBodyMax) {
-    return Error(Errc::invalid_argument, "send_part takes a whole part of at most " + std::to_string(kSmallBodyMax) + " bytes");
+Status ServerConnection::send_parts(const RemotePath& path, std::span<const protocol::PartDescriptor> parts,
+                                    std::string_view bytes) {
+  std::uint64_t total = 0;
+  for (const auto& d : parts) total += d.part_size;
+  if (parts.empty() || bytes.size() != total || bytes.size() > kSmallBodyMax * parts.size()) {
+    return Error(Errc::invalid_argument, "send_parts takes whole parts of at most " + std::to_string(kSmallBodyMax) +
+                                             " bytes each, and exactly their bytes");
   }
-  return impl_->send_small_part(path, descriptor, std::string(bytes));
+  return impl_->send_small_parts(path, parts, std::string(bytes));
 }
 
 Status ServerConnection::send_copy(const RemotePath& path, const protocol::PartDescriptor& d, const VersionId& from) {
@@ -441,7 +453,7 @@ Status ServerConnection::put_part(const RemotePath& path, const protocol::PartDe
       if (*got == 0) return Error(Errc::io_error, "the data source ended " + std::to_string(d.part_size - have) + " bytes early");
       have += *got;
     }
-    if (auto st = s.send_small_part(path, d, std::move(body)); !st) return st;
+    if (auto st = s.send_small_parts(path, std::span(&d, 1), std::move(body)); !st) return st;
     return finish();
   }
   return s.put_large(path, d, [&]() -> Status {

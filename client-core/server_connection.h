@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,7 +86,7 @@ class ServerConnection {
 
   const ServerAddress& address() const;
 
-  // The largest part send_part() takes; put_part sends parts up to this size whole, without
+  // The largest part send_parts() takes; put_part sends parts up to this size whole, without
   // waiting for 100 Continue.
   static constexpr std::size_t kSmallBodyMax = 64 * 1024;
 
@@ -94,7 +95,10 @@ class ServerConnection {
   // the I/O timeout from when that request left. A small file's write used a thread per copy,
   // and handing work to them cost more than the requests. The one-call forms below are these
   // two halves.
-  Status send_part(const RemotePath& path, const protocol::PartDescriptor& descriptor, std::string_view bytes);
+  // Parts of one version that this server holds, in one request (`part=K,L`): `bytes` is
+  // their bytes one after the other. The server makes them durable with one fsync of their
+  // folder. Each part is at most kSmallBodyMax bytes.
+  Status send_parts(const RemotePath& path, std::span<const protocol::PartDescriptor> parts, std::string_view bytes);
   Status send_copy(const RemotePath& path, const protocol::PartDescriptor& descriptor, const VersionId& from);
   Status send_commit(const RemotePath& path, const VersionId& version);
   Status finish();

@@ -153,33 +153,36 @@ Result<EntryInfo> VersionWriter::write_small(const RemotePath& path, const Versi
     if (*got == 0) return Error(Errc::io_error, "the data to write ended " + std::to_string(size - have) + " bytes early");
     have += *got;
   }
-  struct Copy {
-    int part;  // 0-based
+  // One request per server, with every part it holds (two, in placement order).
+  struct ServerShare {
     int server;
+    std::vector<protocol::PartDescriptor> parts;
+    std::string bytes;  // the parts' bytes one after the other
   };
   const PartPlacement placement(path, n);
-  std::vector<protocol::PartDescriptor> descriptors;
-  std::vector<Copy> copies;
+  std::vector<ServerShare> shares;
   for (int k = 0; k < n; ++k) {
     const std::uint64_t length = part_size(size, n, k);
     const std::string_view part(bytes.data() + part_offset(size, n, k), static_cast<std::size_t>(length));
-    descriptors.push_back({k + 1, n, version, length, xxh3(part.data(), part.size()), attributes});
-    for (const int server : placement.servers_of_part(k)) copies.push_back({k, server});
+    const protocol::PartDescriptor descriptor{k + 1, n, version, length, xxh3(part.data(), part.size()), attributes};
+    for (const int server : placement.servers_of_part(k)) {
+      auto share = std::find_if(shares.begin(), shares.end(), [&](const ServerShare& s) { return s.server == server; });
+      if (share == shares.end()) share = shares.insert(shares.end(), ServerShare{server, {}, {}});
+      share->parts.push_back(descriptor);
+      share->bytes.append(part);
+    }
   }
   std::vector<int> servers;
-  for (const auto& c : copies) servers.push_back(c.server);
+  for (const auto& share : shares) servers.push_back(share.server);
   const auto outcomes = pool_.exchange_all(servers, [&](std::size_t i, ServerConnection& connection) {
-    const auto& d = descriptors[static_cast<std::size_t>(copies[i].part)];
-    return connection.send_part(path, d, std::string_view(bytes).substr(static_cast<std::size_t>(part_offset(size, n, copies[i].part)),
-                                                                      static_cast<std::size_t>(d.part_size)));
+    return connection.send_parts(path, shares[i].parts, shares[i].bytes);
   });
   StoreOutcome outcome(n);
-  for (std::size_t i = 0; i < copies.size(); ++i) {
-    if (outcomes[i]) {
-      outcome.stored(copies[i].part, copies[i].server);
-    } else {
-      outcome.failed(outcomes[i].error());
+  for (std::size_t i = 0; i < shares.size(); ++i) {
+    for (const auto& d : shares[i].parts) {
+      if (outcomes[i]) outcome.stored(d.part - 1, shares[i].server);
     }
+    if (!outcomes[i]) outcome.failed(outcomes[i].error());
   }
   if (progress) progress(size, size);
   return commit_if_enough(path, version, attributes, n, outcome);

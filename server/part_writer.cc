@@ -105,16 +105,26 @@ Status PartWriter::write(const char* data, std::size_t size) {
 }
 
 Status PartWriter::finish() {
+  if (auto st = store(); !st) return st;
+  return sync_names();
+}
+
+Status PartWriter::check() const {
   if (written_ != descriptor_.part_size) {
     return Error(Errc::invalid_argument, "body has " + std::to_string(written_) + " bytes, part size is " +
                                              std::to_string(descriptor_.part_size));
   }
-  if (block_fill_ > 0) block_sums_.push_back(block_.digest());
   const std::uint64_t actual = whole_.digest();
   if (actual != descriptor_.checksum) {
     return Error(Errc::invalid_argument, "part bytes have XXH3 " + format_checksum(actual) + " but the request declared " +
                                        format_checksum(descriptor_.checksum) + "; nothing was stored");
   }
+  return {};
+}
+
+Status PartWriter::store() {
+  if (auto st = check(); !st) return st;
+  if (block_fill_ > 0) block_sums_.push_back(block_.digest());
 
   std::string head = encode_part_header(descriptor_);
   head.reserve(kPartHeaderBytes + 8 * block_sums_.size());
@@ -145,7 +155,13 @@ Status PartWriter::finish() {
     }
     finished_ = true;
   }
-  if (auto st = fsync_fd(folder_.get(), "version folder"); !st) return st;
+  return {};
+}
+
+Status PartWriter::sync_names(bool folder_too) {
+  if (folder_too) {
+    if (auto st = fsync_fd(folder_.get(), "version folder"); !st) return st;
+  }
   for (const auto& dir : unsynced_dirs_) {
     if (auto st = fsync_fd(dir.get(), "a folder made for the part"); !st) return st;
   }

@@ -35,6 +35,13 @@ class PartWriter {
   // Errc::invalid_argument when the bytes do not match the declared checksum, Errc::conflict when a
   // newer version was committed meanwhile, Errc::no_space when the disk filled up.
   Status finish();
+  // Whether the bytes received are all the part's and match its checksum (finish() checks too).
+  Status check() const;
+  // finish() in its two steps, so that the parts of one request share their folder's fsync:
+  // store() checks the bytes, makes them durable and renames the part into place;
+  // sync_names() then makes the new names durable (the folder, and the folders made for it).
+  Status store();
+  Status sync_names(bool folder_too = true);
 
  private:
   void hash_into_blocks(const char* data, std::size_t size);

@@ -1,4 +1,5 @@
 // PUT /<path>?version=V&part=K   stores part K of version V (staged), body = the part's bytes
+// PUT /<path>?version=V&part=K,L  stores parts K and L (and more), body = their bytes in that order
 // PUT /<path>?version=V          commits version V (no body)
 // PUT /<path>?version=V&drop=1   removes staged version V, or committed tombstone V (no body)
 // With X-Dfs-Copy-From: W and no body, part K of V takes the bytes of part K of W.
@@ -8,6 +9,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -29,16 +31,28 @@ std::optional<std::uint64_t> content_length(Exchange& ex) {
   return protocol::parse_u64(value);
 }
 
-Result<int> parse_part(std::string_view text) {
-  const auto part = protocol::parse_u64(text);
-  if (!part || *part < 1 || *part > static_cast<std::uint64_t>(protocol::kMaxParts)) {
-    return bad_request("query 'part' must be a number from 1 to 64");
+// `part=K` or `part=K,L,...`: distinct part numbers from 1 to 64, in the body's order.
+Result<std::vector<int>> parse_parts(std::string_view text) {
+  std::vector<int> parts;
+  for (;;) {
+    const auto comma = text.find(',');
+    const auto part = protocol::parse_u64(text.substr(0, comma));
+    if (!part || *part < 1 || *part > static_cast<std::uint64_t>(protocol::kMaxParts)) {
+      return bad_request("query 'part' must be a number from 1 to 64, or several separated by commas");
+    }
+    if (std::find(parts.begin(), parts.end(), static_cast<int>(*part)) != parts.end()) {
+      return bad_request("query 'part' names part " + std::to_string(*part) + " twice");
+    }
+    parts.push_back(static_cast<int>(*part));
+    if (comma == std::string_view::npos) return parts;
+    text.remove_prefix(comma + 1);
   }
-  return static_cast<int>(*part);
 }
 
 // The descriptor a part PUT declares in its query and headers, checked for consistency.
-Result<protocol::PartDescriptor> declared_part(Exchange& ex, const VersionId& version, int part, bool copy) {
+// `checksum_text` is this part's entry of X-Dfs-Xxh3 (unused for a copy).
+Result<protocol::PartDescriptor> declared_part(Exchange& ex, const VersionId& version, int part, bool copy,
+                                               std::string_view checksum_text) {
   protocol::PartDescriptor d;
   d.part = part;
   d.version = version;
@@ -60,8 +74,11 @@ Result<protocol::PartDescriptor> declared_part(Exchange& ex, const VersionId& ve
     return bad_request(std::string(protocol::kind_name(kind)) + " versions have size 0");
   }
   d.part_size = part_size(d.attributes.size, d.parts, d.part - 1);
-  const auto checksum = parse_checksum(ex.header(protocol::kChecksum));
-  if (!checksum) return bad_request("header " + std::string(protocol::kChecksum) + " must be 16 hex digits (XXH3-64 of the part)");
+  const auto checksum = parse_checksum(checksum_text);
+  if (!checksum) {
+    return bad_request("header " + std::string(protocol::kChecksum) +
+                       " must be 16 hex digits (XXH3-64 of the part), one per part separated by commas");
+  }
   d.checksum = *checksum;
   return d;
 }
@@ -206,35 +223,61 @@ asio::awaitable<void> handle_put(Exchange& ex) {
     co_await version_request(ex, *version, false);
     co_return;
   }
-  auto part = parse_part(*part_text);
-  if (!part) {
-    co_await send_error(ex, part.error());
+  auto parts = parse_parts(*part_text);
+  if (!parts) {
+    co_await send_error(ex, parts.error());
     co_return;
   }
   const auto copy_from_text = ex.header(protocol::kCopyFrom);
-  auto declared = declared_part(ex, *version, *part, !copy_from_text.empty());
-  if (!declared) {
-    co_await send_error(ex, declared.error());
+  const bool copy = !copy_from_text.empty();
+  if (copy && parts->size() != 1) {
+    co_await send_error(ex, bad_request("X-Dfs-Copy-From copies one part per request"));
     co_return;
   }
+  std::vector<std::string_view> checksums;
+  for (std::string_view text = ex.header(protocol::kChecksum);;) {
+    const auto comma = text.find(',');
+    checksums.push_back(text.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  if (!copy && checksums.size() != parts->size()) {
+    co_await send_error(ex, bad_request("header " + std::string(protocol::kChecksum) + " has " +
+                                        std::to_string(checksums.size()) + " checksums for " +
+                                        std::to_string(parts->size()) + " parts"));
+    co_return;
+  }
+  std::vector<protocol::PartDescriptor> declared;
+  std::uint64_t body_size = 0;
+  for (std::size_t i = 0; i < parts->size(); ++i) {
+    auto d = declared_part(ex, *version, (*parts)[i], copy, copy ? std::string_view() : checksums[i]);
+    if (!d) {
+      co_await send_error(ex, d.error());
+      co_return;
+    }
+    body_size += d->part_size;
+    declared.push_back(std::move(*d));
+  }
+  std::string stored_text = "stored part";
+  for (std::size_t i = 0; i < parts->size(); ++i) stored_text += (i == 0 ? " " : ",") + std::to_string((*parts)[i]);
+  stored_text += " of " + ex.target.path.display() + " version " + version->to_string() + "\n";
 
   const auto length = content_length(ex);
   if (!length) {
     co_await send_text(ex, http::status::length_required, "PUT needs a Content-Length (no chunked bodies)\n");
     co_return;
   }
-  if (!copy_from_text.empty()) {
+  if (copy) {
     auto from = VersionId::parse(copy_from_text);
     if (!from || *length != 0) {
       co_await send_error(ex, bad_request("X-Dfs-Copy-From needs a version and an empty body"));
       co_return;
     }
-    if (auto st = ex.server.store.copy_part(ex.user, ex.target.path, *declared, *from); !st) {
+    if (auto st = ex.server.store.copy_part(ex.user, ex.target.path, declared.front(), *from); !st) {
       co_await send_error(ex, st.error());
       co_return;
     }
-    co_await send_text(ex, http::status::created, "stored part " + std::to_string(*part) + " of " +
-                                                      ex.target.path.display() + " version " + version->to_string() + "\n");
+    co_await send_text(ex, http::status::created, stored_text);
     co_return;
   }
   if (*length > ex.server.config.max_body_bytes) {
@@ -242,36 +285,53 @@ asio::awaitable<void> handle_put(Exchange& ex) {
                                                        std::to_string(ex.server.config.max_body_bytes)));
     co_return;
   }
-  if (*length != declared->part_size) {
-    co_await send_error(ex, bad_request("body has " + std::to_string(*length) + " bytes but part " + std::to_string(*part) +
-                                        " of a " + std::to_string(declared->attributes.size) + "-byte file in " +
-                                        std::to_string(declared->parts) + " parts has " +
-                                        std::to_string(declared->part_size)));
+  if (*length != body_size) {
+    const std::string which = parts->size() == 1 ? "part " + std::to_string(parts->front()) : "those parts";
+    co_await send_error(ex, bad_request("body has " + std::to_string(*length) + " bytes but " + which + " of a " +
+                                        std::to_string(declared.front().attributes.size) + "-byte file in " +
+                                        std::to_string(declared.front().parts) + " parts " +
+                                        (parts->size() == 1 ? "has " : "have ") + std::to_string(body_size)));
     co_return;
   }
 
-  auto writer = ex.server.store.begin_part(ex.user, ex.target.path, *declared);
-  if (!writer) {
-    co_await send_error(ex, writer.error());
-    co_return;
+  std::vector<std::unique_ptr<PartWriter>> writers;
+  for (const auto& d : declared) {
+    auto writer = ex.server.store.begin_part(ex.user, ex.target.path, d);
+    if (!writer) {
+      co_await send_error(ex, writer.error());
+      co_return;
+    }
+    writers.push_back(std::move(*writer));
   }
   co_await send_continue_if_expected(ex);
-  const auto received = co_await receive_body(ex, **writer);
-  if (!received.status) {
-    ex.keep_alive = false;  // the rest of the body is unread, or the peer is gone
-    if (received.peer_gone) {
-      ex.status = 499;  // for the log: the client went away mid-body
-    } else {
-      co_await send_error(ex, received.status.error());
+  // The body holds the parts one after the other: each writer takes exactly its part's bytes.
+  for (auto& writer : writers) {
+    const auto received = co_await receive_body(ex, *writer);
+    if (!received.status) {
+      ex.keep_alive = false;  // the rest of the body is unread, or the peer is gone
+      if (received.peer_gone) {
+        ex.status = 499;  // for the log: the client went away mid-body
+      } else {
+        co_await send_error(ex, received.status.error());
+      }
+      co_return;
     }
+  }
+  // Every part checked before any is placed: a request wrong in one part stores nothing. Then
+  // every part durable and in place, and one fsync of their folder makes all the names durable.
+  Status stored;
+  for (auto& writer : writers) {
+    if (stored) stored = writer->check();
+  }
+  for (auto& writer : writers) {
+    if (stored) stored = writer->store();
+  }
+  for (std::size_t i = 0; stored && i < writers.size(); ++i) stored = writers[i]->sync_names(i == 0);
+  if (!stored) {
+    co_await send_error(ex, stored.error());
     co_return;
   }
-  if (auto st = (*writer)->finish(); !st) {
-    co_await send_error(ex, st.error());
-    co_return;
-  }
-  co_await send_text(ex, http::status::created, "stored part " + std::to_string(*part) + " of " +
-                                                    ex.target.path.display() + " version " + version->to_string() + "\n");
+  co_await send_text(ex, http::status::created, stored_text);
 }
 
 asio::awaitable<void> handle_exit(Exchange& ex) {
