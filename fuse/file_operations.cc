@@ -50,6 +50,7 @@ Status load_spool(MountState& mount, OpenFile& file, const RemotePath& path, boo
     }
   }
   file.spool = std::move(*spool);
+  file.spool_committed_away = false;
   return {};
 }
 
@@ -175,12 +176,13 @@ int read(const char* kernel_path, char* buffer, size_t size, off_t offset, fuse_
     if (!got) return reply_error("read", kernel_path, got.error());
     return static_cast<int>(*got);
   }
-  if (!handle.pinned) return 0;
+  const bool written_here = file.spool_committed_away && file.committed;
+  if (!handle.pinned && !written_here) return 0;
   auto path = open_path(kernel_path);
   if (!path) return reply_error("read", kernel_path, path.error());
-  const bool metadata_changed_here = file.committed && std::ranges::find(file.same_bytes, handle.pinned->version) !=
-                                                          file.same_bytes.end();
-  const client::EntryInfo& version = metadata_changed_here ? *file.committed : *handle.pinned;
+  const bool metadata_changed_here = file.committed && handle.pinned &&
+                                     std::ranges::find(file.same_bytes, handle.pinned->version) != file.same_bytes.end();
+  const client::EntryInfo& version = written_here || metadata_changed_here ? *file.committed : *handle.pinned;
   auto got = handle.read_ahead.read(
       version.version, version.attributes.size, static_cast<std::uint64_t>(offset), std::span(buffer, size),
       // Owns its copies: the next window is fetched on another thread after this read returns.
@@ -236,6 +238,10 @@ int flush(const char* kernel_path, fuse_file_info* fi) {
   auto path = open_path(kernel_path);
   if (!path) return reply_error("close", kernel_path, path.error());
   if (Status committed = commit(mount, file, *path); !committed) return reply_error("close", kernel_path, committed.error());
+  if (!OpenFiles::would_keep(file.spool->size())) {
+    file.spool.reset();
+    file.spool_committed_away = true;
+  }
   return 0;
 }
 

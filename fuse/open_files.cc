@@ -54,12 +54,14 @@ void OpenFiles::release(const std::shared_ptr<OpenFile>& file) {
   if (clean) keep(path, std::move(*clean));
 }
 
+bool OpenFiles::would_keep(std::uint64_t size) { return size <= kMaxKeptBytes; }
+
 void OpenFiles::keep(const std::string& path, KeptSpool kept) {
   const auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(mutex_);
   drop_old_kept(now);
   const std::uint64_t size = kept.spool.size();
-  if (size > kMaxKeptBytes) return;  // dropped here: its bytes go back to the budget
+  if (!would_keep(size)) return;  // dropped here: its bytes go back to the budget
   kept_.erase(path);
   // Room by age: the oldest go first.
   while (!kept_.empty() && (kept_.size() >= kMaxKept || kept_bytes() + size > kMaxKeptBytes)) {

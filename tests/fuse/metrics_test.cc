@@ -4,7 +4,13 @@
 // config error (exit 2) naming the key.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -92,6 +98,49 @@ TEST_F(MountMetrics, CountsWritesReadsAndCloseCommits) {
   EXPECT_EQ(read.value(operations("open", "ok")), 2);
   EXPECT_GE(read.value(operations("read", "ok")), 2);
   EXPECT_EQ(read.value("dfs_fuse_commit_duration_seconds_count"), 0);  // reading commits nothing
+}
+
+// Byte `i` of the big file below: varies within every page and between pages.
+char pattern_byte(std::uint64_t i) { return static_cast<char>((i * 131 + i / 4096) & 0xff); }
+
+TEST_F(MountMetrics, ASpoolTooBigToKeepIsLetGoAtItsCommitAndTheDescriptorStillReadsAndWrites) {
+  constexpr std::uint64_t kSize = (256ull << 20) + 4096;  // just over what a closed file may keep
+  const auto path = mountpoint() / "big.bin";
+  const int fd = ::open(path.c_str(), O_CREAT | O_RDWR | O_TRUNC, 0644);
+  ASSERT_GE(fd, 0) << std::strerror(errno);
+  std::string chunk(1 << 20, '\0');
+  for (std::uint64_t at = 0; at < kSize; at += chunk.size()) {
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), kSize - at));
+    for (std::size_t i = 0; i < n; ++i) chunk[i] = pattern_byte(at + i);
+    ASSERT_EQ(::pwrite(fd, chunk.data(), n, static_cast<off_t>(at)), static_cast<ssize_t>(n)) << std::strerror(errno);
+  }
+  // Closing a duplicate commits the bytes; the spool goes at once, though `fd` stays open.
+  ASSERT_EQ(::close(::dup(fd)), 0) << std::strerror(errno);
+  EXPECT_EQ(scrape_metrics(port()).value("dfs_fuse_spool_bytes"), 0);
+
+  // Reads through the open descriptor now come from the committed version.
+  std::string page(4096, '\0');
+  const std::uint64_t far = 200ull << 20;
+  ASSERT_EQ(::pread(fd, page.data(), page.size(), static_cast<off_t>(far)), 4096) << std::strerror(errno);
+  for (std::size_t i = 0; i < page.size(); ++i) ASSERT_EQ(page[i], pattern_byte(far + i)) << "byte " << far + i;
+  // A write loads the committed bytes into a new spool first, and the close commits both.
+  const std::uint64_t patched = 100ull << 20;
+  ASSERT_EQ(::pwrite(fd, "dfs!", 4, static_cast<off_t>(patched)), 4) << std::strerror(errno);
+  ASSERT_EQ(::close(fd), 0) << std::strerror(errno);
+
+  remount();
+  std::ifstream in(path, std::ios::binary);
+  std::uint64_t at = 0;
+  std::uint64_t wrong = 0;
+  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
+    for (std::streamsize i = 0; i < in.gcount(); ++i, ++at) {
+      const bool in_patch = at >= patched && at < patched + 4;
+      const char want = in_patch ? "dfs!"[at - patched] : pattern_byte(at);
+      if (chunk[static_cast<std::size_t>(i)] != want) ++wrong;
+    }
+  }
+  EXPECT_EQ(at, kSize);
+  EXPECT_EQ(wrong, 0u);
 }
 
 class MountMetricsOneCopy : public MountMetrics {
