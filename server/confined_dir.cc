@@ -84,24 +84,23 @@ Status fsync_fd(int fd, std::string_view what) {
 }
 
 Result<std::vector<std::string>> list_names(int dir_fd, std::string_view what) {
-  // fdopendir takes ownership of its descriptor: hand it a duplicate.
-  const int dup = ::fcntl(dir_fd, F_DUPFD_CLOEXEC, 0);
-  if (dup < 0) return Error::from_errno(errno, "read directory " + std::string(what));
-  DIR* dir = ::fdopendir(dup);
-  if (dir == nullptr) {
-    const int err = errno;
-    ::close(dup);
-    return Error::from_errno(err, "read directory " + std::string(what));
-  }
-  ::rewinddir(dir);
+  // getdents64 on the descriptor itself: opendir's duplicate, fstat, fcntls and close were five
+  // of a small file's ~90 syscalls per server, for a listing done three times per file.
+  if (::lseek(dir_fd, 0, SEEK_SET) < 0) return Error::from_errno(errno, "read directory " + std::string(what));
+  alignas(dirent64) char buffer[16 * 1024];
   std::vector<std::string> names;
-  while (const dirent* entry = ::readdir(dir)) {
-    const std::string_view name = entry->d_name;
-    if (name == "." || name == "..") continue;
-    names.emplace_back(name);
+  for (;;) {
+    const ssize_t n = ::getdents64(dir_fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Error::from_errno(errno, "read directory " + std::string(what));
+    if (n == 0) return names;
+    for (ssize_t at = 0; at < n;) {
+      const auto* entry = reinterpret_cast<const dirent64*>(buffer + at);
+      const std::string_view name = entry->d_name;
+      if (name != "." && name != "..") names.emplace_back(name);
+      at += entry->d_reclen;
+    }
   }
-  ::closedir(dir);
-  return names;
 }
 
 }  // namespace dfs::server

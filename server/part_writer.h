@@ -37,9 +37,11 @@ class PartWriter {
   Status finish();
   // Whether the bytes received are all the part's and match its checksum (finish() checks too).
   Status check() const;
-  // finish() in its two steps, so that the parts of one request share their folder's fsync:
-  // store() checks the bytes, makes them durable and renames the part into place;
+  // finish() in steps, so that the parts of one request are written out side by side and share
+  // their folder's fsync: seal() checks the bytes, writes the header and starts writeback;
+  // store() (sealing first if needed) makes the part durable and renames it into place;
   // sync_names() then makes the new names durable (the folder, and the folders made for it).
+  Status seal();
   Status store();
   Status sync_names(bool folder_too = true);
 
@@ -63,6 +65,7 @@ class PartWriter {
   std::uint64_t block_fill_ = 0;
   std::vector<std::uint64_t> block_sums_;
   std::vector<char> read_back_;  // write_from_pipe's buffer for hashing
+  bool sealed_ = false;
   bool finished_ = false;
   std::vector<UniqueFd> unsynced_dirs_;
 };

@@ -318,10 +318,14 @@ asio::awaitable<void> handle_put(Exchange& ex) {
     }
   }
   // Every part checked before any is placed: a request wrong in one part stores nothing. Then
-  // every part durable and in place, and one fsync of their folder makes all the names durable.
+  // all are sealed (their writeback started together), each made durable and put in place,
+  // and one fsync of their folder makes all the names durable.
   Status stored;
   for (auto& writer : writers) {
     if (stored) stored = writer->check();
+  }
+  for (auto& writer : writers) {
+    if (stored) stored = writer->seal();
   }
   for (auto& writer : writers) {
     if (stored) stored = writer->store();
