@@ -105,6 +105,24 @@ Result<std::unique_ptr<PartWriter>> PartStore::begin_part(std::string_view user,
                                       std::move(unsynced_dirs));
 }
 
+Status PartStore::store_parts(std::span<const std::unique_ptr<PartWriter>> writers) {
+  for (const auto& writer : writers) {
+    if (auto st = writer->check(); !st) return st;
+  }
+  std::vector<SyncTarget> data;
+  for (const auto& writer : writers) {
+    if (auto st = writer->seal(); !st) return st;
+    data.push_back(writer->data());
+  }
+  if (auto st = fsync_pool_.sync_all(data); !st) return st;
+  std::vector<SyncTarget> names;
+  for (std::size_t i = 0; i < writers.size(); ++i) {
+    if (auto st = writers[i]->place(); !st) return st;
+    for (const auto& target : writers[i]->names(i == 0)) names.push_back(target);
+  }
+  return fsync_pool_.sync_all(names);
+}
+
 Status PartStore::copy_part(std::string_view user, const RemotePath& path, protocol::PartDescriptor descriptor,
                             const VersionId& from) {
   auto source = open_part(user, path, descriptor.part, from);

@@ -24,6 +24,7 @@
 #include "common/remote_path.h"
 #include "common/unique_fd.h"
 #include "server/entry_locks.h"
+#include "server/fsync_pool.h"
 #include "server/part_reader.h"
 #include "server/part_writer.h"
 #include "server/version_folder.h"
@@ -54,6 +55,10 @@ class PartStore {
   // Starts receiving a part; the descriptor is already validated by the caller.
   Result<std::unique_ptr<PartWriter>> begin_part(std::string_view user, const RemotePath& path,
                                                  const protocol::PartDescriptor& descriptor);
+  // Makes the parts of one request durable and puts them in place, side by side: every part is
+  // checked before any is placed (one wrong part stores none), the part files are fsynced at
+  // once, then the names. The writers must all be of one version of one entry.
+  Status store_parts(std::span<const std::unique_ptr<PartWriter>> writers);
   // Stores part `descriptor.part` of a new version whose data is that of version `from` (a
   // metadata-only change); size and checksum are taken from `from`.
   Status copy_part(std::string_view user, const RemotePath& path, protocol::PartDescriptor descriptor,
@@ -99,6 +104,7 @@ class PartStore {
 
   UniqueFd root_;
   EntryLocks locks_;
+  FsyncPool fsync_pool_;
 };
 
 // "<parent>/.dfs/<name>" relative to the user's folder.

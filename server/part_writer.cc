@@ -105,8 +105,13 @@ Status PartWriter::write(const char* data, std::size_t size) {
 }
 
 Status PartWriter::finish() {
-  if (auto st = store(); !st) return st;
-  return sync_names();
+  if (auto st = seal(); !st) return st;
+  if (auto st = fsync_fd(file_.get(), "part file"); !st) return st;
+  if (auto st = place(); !st) return st;
+  for (const auto& target : names(true)) {
+    if (auto st = fsync_fd(target.fd, target.what); !st) return st;
+  }
+  return {};
 }
 
 Status PartWriter::check() const {
@@ -147,10 +152,8 @@ Status PartWriter::seal() {
   return {};
 }
 
-Status PartWriter::store() {
-  if (auto st = seal(); !st) return st;
-  if (auto st = fsync_fd(file_.get(), "part file"); !st) return st;
-
+Status PartWriter::place() {
+  if (!sealed_) return Error(Errc::invalid_argument, "place() before seal()");
   const std::string final_name = part_file_name(descriptor_.version, descriptor_.part);
   {
     auto lock = locks_.lock(entry_key_);
@@ -168,14 +171,11 @@ Status PartWriter::store() {
   return {};
 }
 
-Status PartWriter::sync_names(bool folder_too) {
-  if (folder_too) {
-    if (auto st = fsync_fd(folder_.get(), "version folder"); !st) return st;
-  }
-  for (const auto& dir : unsynced_dirs_) {
-    if (auto st = fsync_fd(dir.get(), "a folder made for the part"); !st) return st;
-  }
-  return {};
+std::vector<SyncTarget> PartWriter::names(bool folder_too) const {
+  std::vector<SyncTarget> targets;
+  if (folder_too) targets.push_back({folder_.get(), "version folder"});
+  for (const auto& dir : unsynced_dirs_) targets.push_back({dir.get(), "a folder made for the part"});
+  return targets;
 }
 
 }  // namespace dfs::server

@@ -13,6 +13,7 @@
 #include "common/protocol.h"
 #include "common/unique_fd.h"
 #include "server/entry_locks.h"
+#include "server/fsync_pool.h"
 
 namespace dfs::server {
 
@@ -37,13 +38,15 @@ class PartWriter {
   Status finish();
   // Whether the bytes received are all the part's and match its checksum (finish() checks too).
   Status check() const;
-  // finish() in steps, so that the parts of one request are written out side by side and share
-  // their folder's fsync: seal() checks the bytes, writes the header and starts writeback;
-  // store() (sealing first if needed) makes the part durable and renames it into place;
-  // sync_names() then makes the new names durable (the folder, and the folders made for it).
+  // finish() in steps, for PartStore::store_parts, which stores the parts of one request side
+  // by side: seal() checks the bytes, writes the header and starts writeback; once data()
+  // is fsynced, place() renames the part into place; the names() fsynced then make it durable.
   Status seal();
-  Status store();
-  Status sync_names(bool folder_too = true);
+  SyncTarget data() const { return {file_.get(), "part file"}; }
+  Status place();
+  // The folders to fsync for place()'s rename: the version folder (`folder_too`; once for
+  // parts of one folder) and the folders made for this part.
+  std::vector<SyncTarget> names(bool folder_too) const;
 
  private:
   void hash_into_blocks(const char* data, std::size_t size);

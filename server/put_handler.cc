@@ -298,6 +298,7 @@ asio::awaitable<void> handle_put(Exchange& ex) {
   for (const auto& d : declared) {
     auto writer = ex.server.store.begin_part(ex.user, ex.target.path, d);
     if (!writer) {
+      writers.clear();
       co_await send_error(ex, writer.error());
       co_return;
     }
@@ -308,6 +309,7 @@ asio::awaitable<void> handle_put(Exchange& ex) {
   for (auto& writer : writers) {
     const auto received = co_await receive_body(ex, *writer);
     if (!received.status) {
+      writers.clear();
       ex.keep_alive = false;  // the rest of the body is unread, or the peer is gone
       if (received.peer_gone) {
         ex.status = 499;  // for the log: the client went away mid-body
@@ -317,21 +319,8 @@ asio::awaitable<void> handle_put(Exchange& ex) {
       co_return;
     }
   }
-  // Every part checked before any is placed: a request wrong in one part stores nothing. Then
-  // all are sealed (their writeback started together), each made durable and put in place,
-  // and one fsync of their folder makes all the names durable.
-  Status stored;
-  for (auto& writer : writers) {
-    if (stored) stored = writer->check();
-  }
-  for (auto& writer : writers) {
-    if (stored) stored = writer->seal();
-  }
-  for (auto& writer : writers) {
-    if (stored) stored = writer->store();
-  }
-  for (std::size_t i = 0; stored && i < writers.size(); ++i) stored = writers[i]->sync_names(i == 0);
-  if (!stored) {
+  if (auto stored = ex.server.store.store_parts(writers); !stored) {
+    writers.clear();  // their temp files go before the client hears that nothing was stored
     co_await send_error(ex, stored.error());
     co_return;
   }

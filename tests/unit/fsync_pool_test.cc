@@ -1,0 +1,80 @@
+// FsyncPool on real files: every target is synced and the first failure (in target order) is
+// reported with what it was; callers on several threads at once each get their own outcome.
+#include "server/fsync_pool.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/unique_fd.h"
+#include "tests/unit/temp_dir.h"
+
+namespace dfs::server {
+namespace {
+
+std::vector<UniqueFd> open_files(const testing::TempDir& dir, const std::string& prefix, int count) {
+  std::vector<UniqueFd> files;
+  for (int i = 0; i < count; ++i) {
+    const auto path = dir.path() / (prefix + std::to_string(i));
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    EXPECT_GE(fd, 0);
+    EXPECT_EQ(::write(fd, "x", 1), 1);
+    files.emplace_back(fd);
+  }
+  return files;
+}
+
+TEST(FsyncPool, SyncsEveryTargetAndSaysOkWhenAllSucceed) {
+  testing::TempDir dir;
+  FsyncPool pool(2);
+  auto files = open_files(dir, "f", 5);
+  std::vector<SyncTarget> targets;
+  for (const auto& f : files) targets.push_back({f.get(), "file"});
+  EXPECT_TRUE(pool.sync_all(targets).ok());
+  EXPECT_TRUE(pool.sync_all({}).ok());
+  EXPECT_TRUE(pool.sync_all(std::span(targets).first(1)).ok());
+}
+
+TEST(FsyncPool, TheFirstFailureInTargetOrderIsReportedWithWhatItWas) {
+  testing::TempDir dir;
+  for (const unsigned helpers : {0u, 2u}) {
+    SCOPED_TRACE(std::to_string(helpers) + " helpers");
+    FsyncPool pool(helpers);
+    auto files = open_files(dir, "g" + std::to_string(helpers), 2);
+    const std::vector<SyncTarget> targets = {
+        {files[0].get(), "the first file"}, {-1, "a closed file"}, {files[1].get(), "the second file"}, {-1, "another"}};
+    auto st = pool.sync_all(targets);
+    ASSERT_FALSE(st.ok());
+    EXPECT_NE(st.error().message().find("fsync a closed file"), std::string::npos) << st.error().message();
+  }
+}
+
+TEST(FsyncPool, CallersOnSeveralThreadsEachGetTheirOwnOutcome) {
+  testing::TempDir dir;
+  FsyncPool pool(2);
+  auto files = open_files(dir, "h", 4);
+  std::vector<std::thread> callers;
+  std::vector<int> failures(6, -1);
+  for (int t = 0; t < 6; ++t) {
+    callers.emplace_back([&, t] {
+      int failed = 0;
+      for (int round = 0; round < 20; ++round) {
+        // Every other caller names a bad descriptor: only those may fail, and always do.
+        std::vector<SyncTarget> targets = {{files[t % 4].get(), "file"}, {files[(t + 1) % 4].get(), "file"}};
+        if (t % 2 == 1) targets.push_back({-1, "bad"});
+        if (!pool.sync_all(targets).ok()) ++failed;
+      }
+      failures[static_cast<std::size_t>(t)] = failed;
+    });
+  }
+  for (auto& c : callers) c.join();
+  for (int t = 0; t < 6; ++t) EXPECT_EQ(failures[static_cast<std::size_t>(t)], t % 2 == 1 ? 20 : 0) << "caller " << t;
+}
+
+}  // namespace
+}  // namespace dfs::server
