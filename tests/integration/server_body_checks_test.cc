@@ -20,15 +20,6 @@ namespace {
 using namespace dfs::testing;
 namespace fs = std::filesystem;
 
-// Files below `root` whose names start with ".tmp." (a part being received).
-int temp_files_in(const fs::path& root) {
-  int count = 0;
-  for (const auto& item : fs::recursive_directory_iterator(root)) {
-    if (item.path().filename().string().starts_with(".tmp.")) ++count;
-  }
-  return count;
-}
-
 TEST(ServerBodyChecks, ABodyThatDoesNotMatchItsChecksumIsRefusedAndNothingIsStored) {
   TestCluster cluster({.servers = 1});
   auto c = cluster.connect(0);
@@ -52,7 +43,7 @@ TEST(ServerBodyChecks, ABodyThatDoesNotMatchItsChecksumIsRefusedAndNothingIsStor
     auto still = get_all(c, path, 1);
     ASSERT_TRUE(still.ok()) << still.error().message();
     EXPECT_EQ(*still, old_bytes);
-    EXPECT_EQ(temp_files_in(cluster.root(0)), 0);
+    EXPECT_EQ(temp_part_files_in(cluster.root(0)), 0);
   }
 }
 
@@ -77,7 +68,7 @@ TEST(ServerBodyChecks, AClientStalledMidBodyIsCutOffAfterTheIdleTimeout) {
   auto listed = c.list(*RemotePath::parse("/"));
   ASSERT_TRUE(listed.ok()) << listed.error().message();
   EXPECT_TRUE(listed->records.empty());
-  EXPECT_EQ(temp_files_in(cluster.root(0)), 0);
+  EXPECT_EQ(temp_part_files_in(cluster.root(0)), 0);
 }
 
 }  // namespace

@@ -19,7 +19,6 @@ namespace dfs {
 namespace {
 
 using namespace dfs::testing;
-namespace fs = std::filesystem;
 
 // Parts `numbers` (1-based) of a file of `data` cut into 4, with their bytes one after the other.
 struct Share {
@@ -41,15 +40,8 @@ Share share_of(const std::string& data, VersionId version, std::vector<int> numb
   return share;
 }
 
-int files_named_like(const fs::path& root, std::string_view prefix) {
-  int count = 0;
-  for (const auto& item : fs::recursive_directory_iterator(root)) {
-    if (item.path().filename().string().starts_with(prefix)) ++count;
-  }
-  return count;
-}
-
-// The raw request of `share` for `/multi.bin`, with its headers as `edit` leaves them.
+// The raw request of `share` for `/multi.bin`, naming `part_query` and `checksums`, with the
+// first `body_size` bytes of the body.
 std::string raw_request(TestCluster& cluster, const Share& share, const std::string& part_query,
                         const std::string& checksums, std::size_t body_size) {
   const auto& first = share.parts.front();
@@ -120,7 +112,7 @@ TEST(ServerMultiPart, ARequestWrongInAnyPartIsRefusedAndStoresNothing) {
     auto listed = c.list(*RemotePath::parse("/"));
     ASSERT_TRUE(listed.ok()) << listed.error().message();
     EXPECT_TRUE(listed->records.empty()) << "nothing stored";
-    EXPECT_EQ(files_named_like(cluster.root(0), ".tmp."), 0);
+    EXPECT_EQ(temp_part_files_in(cluster.root(0)), 0);
   }
 }
 

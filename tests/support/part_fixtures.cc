@@ -60,4 +60,12 @@ Status put_and_commit(client::ServerConnection& connection, const RemotePath& pa
   return connection.commit(path, version);
 }
 
+int temp_part_files_in(const std::filesystem::path& root) {
+  int count = 0;
+  for (const auto& item : std::filesystem::recursive_directory_iterator(root)) {
+    if (item.path().filename().string().starts_with(".tmp.")) ++count;
+  }
+  return count;
+}
+
 }  // namespace dfs::testing

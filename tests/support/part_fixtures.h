@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -16,6 +17,8 @@ protocol::PartDescriptor descriptor_for(const std::string& data, VersionId versi
 client::BodySource source_of(const std::string& data);
 Result<std::string> get_all(client::ServerConnection& connection, const RemotePath& path, int part,
                             std::optional<VersionId> version = {}, std::optional<client::PartRange> range = {});
+// Files below `root` whose names start with ".tmp." (parts being received).
+int temp_part_files_in(const std::filesystem::path& root);
 // Stores `data` as the single part of `path` at `version` and commits it.
 Status put_and_commit(client::ServerConnection& connection, const RemotePath& path, const std::string& data,
                       VersionId version);
