@@ -558,7 +558,8 @@ Status ServerConnection::drop(const RemotePath& path, const VersionId& version) 
 }
 
 Result<PartInfo> ServerConnection::get_part(const RemotePath& path, int part, const std::optional<VersionId>& version,
-                                            const std::optional<PartRange>& range, const BodySink& sink) {
+                                            const std::optional<PartRange>& range, const BodySink& sink,
+                                            std::span<char> into) {
   auto& s = *impl_;
   RequestTarget target{path, {{"part", std::to_string(part)}}};
   if (version) target.query.emplace("version", version->to_string());
@@ -602,12 +603,20 @@ Result<PartInfo> ServerConnection::get_part(const RemotePath& path, int part, co
       s.close();
       return Error(Errc::corruption, "server " + s.address.display() + " answered with an unexpected length");
     }
+    if (!into.empty() && into.size() != expected) {
+      s.close();
+      return Error(Errc::corruption, "server " + s.address.display() + " has " + std::to_string(expected) +
+                                         " bytes of part " + std::to_string(part) + " of " + path.display() +
+                                         " where " + std::to_string(into.size()) + " were expected");
+    }
     Xxh3Hasher hasher;
-    if (s.chunk.size() < kChunk) s.chunk.resize(kChunk);
+    if (into.empty() && s.chunk.size() < kChunk) s.chunk.resize(kChunk);
     s.reserve_for_body();
+    std::size_t placed = 0;  // bytes already in `into`
     while (!parser->is_done()) {
-      res.body().data = s.chunk.data();
-      res.body().size = s.chunk.size();
+      char* const target = into.empty() ? s.chunk.data() : into.data() + placed;
+      res.body().data = target;
+      res.body().size = into.empty() ? s.chunk.size() : into.size() - placed;
       s.stream.expires_after(s.timeouts.io);
       auto ec = s.run([&](auto h) { http::async_read(s.stream, s.buffer, *parser, h); });
       if (ec == http::error::need_buffer) ec = {};
@@ -620,10 +629,11 @@ Result<PartInfo> ServerConnection::get_part(const RemotePath& path, int part, co
                                          path.display() + " short (" + ec.message() +
                                          "; it may have found a bad block, or stopped)");
       }
-      const std::size_t n = s.chunk.size() - res.body().size;
+      const std::size_t n = (into.empty() ? s.chunk.size() : into.size() - placed) - res.body().size;
       if (n == 0) continue;
-      if (!range) hasher.update(s.chunk.data(), n);
-      if (auto st = sink(std::string_view(s.chunk.data(), n)); !st) {
+      placed += into.empty() ? 0 : n;
+      if (!range) hasher.update(target, n);
+      if (auto st = sink(std::string_view(target, n)); !st) {
         s.close();
         return st.error();
       }

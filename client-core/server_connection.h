@@ -116,9 +116,11 @@ class ServerConnection {
   // Removes staged version `version`, or a committed tombstone, from this server (heal).
   Status drop(const RemotePath& path, const VersionId& version);
   // The whole part (checked against its XXH3 at the end) or one range of it (checked by the
-  // server block by block). Without a version: the newest committed one on this server.
+  // server block by block). With `into` (exactly the answer's length), the bytes are received
+  // straight into it and `sink` sees them there: no copy through a buffer of the connection. Without a version: the newest committed one on this server.
   Result<PartInfo> get_part(const RemotePath& path, int part, const std::optional<VersionId>& version,
-                            const std::optional<PartRange>& range, const BodySink& sink);
+                            const std::optional<PartRange>& range, const BodySink& sink,
+                            std::span<char> into = {});
   Result<ListPage> list(const RemotePath& dir, const ListOptions& options = {});
   // Says goodbye and closes the connection.
   Status exit();

@@ -95,7 +95,7 @@ Error all_copies_failed(const RemotePath& path, int part, const std::vector<Erro
 }  // namespace
 
 Status VersionReader::read(const RemotePath& path, const EntryInfo& entry, std::uint64_t offset, std::uint64_t length,
-                           const RangeSink& sink, const ProgressCallback& progress) {
+                           const RangeSink& sink, const ProgressCallback& progress, std::span<char> destination) {
   if (length == 0) return {};
   if (!entry.complete()) {
     return Error(Errc::incomplete, "cannot rebuild " + path.display() + ": " + entry.missing_text() +
@@ -122,7 +122,10 @@ Status VersionReader::read(const RemotePath& path, const EntryInfo& entry, std::
       std::optional<PartRange> range;
       if (!piece.whole_part) range = PartRange{piece.offset_in_part, piece.length};
       auto got = pool_.with_connection<PartInfo>(server, [&](ServerConnection& c) {
-        return c.get_part(path, piece.part + 1, entry.version, range, part_sink);
+        const auto into = destination.empty() ? std::span<char>()
+                                              : destination.subspan(static_cast<std::size_t>(piece.file_offset - offset),
+                                                                    static_cast<std::size_t>(piece.length));
+        return c.get_part(path, piece.part + 1, entry.version, range, part_sink, into);
       });
       if (got && received != piece.length) {
         got = Error(Errc::corruption, "server " + pool_.address(server).display() + " sent " + std::to_string(received) +

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string_view>
 
 #include "client-core/dfs_client.h"
@@ -25,9 +26,11 @@ class VersionReader {
 
   // Bytes [offset, offset + length) of `entry` (length already clipped to the file). A part read
   // whole is checked against its XXH3 by the connection; a partial range is checked block by
-  // block by the server. Errc::incomplete when a needed part has no holder.
+  // block by the server. Errc::incomplete when a needed part has no holder. With `destination`
+  // (`length` bytes), every byte is received straight into its place there, and `sink` is called
+  // with views into it.
   Status read(const RemotePath& path, const EntryInfo& entry, std::uint64_t offset, std::uint64_t length,
-              const RangeSink& sink, const ProgressCallback& progress = {});
+              const RangeSink& sink, const ProgressCallback& progress = {}, std::span<char> destination = {});
 
  private:
   ServerPool& pool_;

@@ -86,6 +86,33 @@ TEST_F(OneServer, VersionsLiveSideBySideUntilANewerOneCommits) {
   EXPECT_EQ(get_all(c, path, 1, VersionId{100, 1}).error().code(), Errc::not_found);
 }
 
+TEST_F(OneServer, APartReadIntoADestinationLandsInPlaceAndAWrongLengthIsRefused) {
+  const std::string data = random_bytes(3 * 1024 * 1024 + 17, 21);
+  ASSERT_TRUE(put_and_commit(c, path, data, {100, 1}).ok());
+  for (const std::optional<client::PartRange> range :
+       {std::optional<client::PartRange>(), std::optional<client::PartRange>(client::PartRange{1000, 2 * 1024 * 1024})}) {
+    SCOPED_TRACE(range ? "a range" : "the whole part");
+    const std::string want = range ? data.substr(range->offset, range->length) : data;
+    std::string into(want.size(), '\0');
+    std::size_t seen = 0;
+    bool in_place = true;
+    auto got = c.get_part(path, 1, std::nullopt, range, [&](std::string_view bytes) -> Status {
+      in_place = in_place && bytes.data() == into.data() + seen;  // the sink sees the bytes where they landed
+      seen += bytes.size();
+      return {};
+    }, into);
+    ASSERT_TRUE(got.ok()) << got.error().message();
+    EXPECT_TRUE(in_place);
+    EXPECT_EQ(seen, want.size());
+    EXPECT_TRUE(into == want);
+  }
+  std::string too_small(data.size() - 1, '\0');
+  auto refused = c.get_part(path, 1, std::nullopt, std::nullopt, [](std::string_view) { return Status{}; }, too_small);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), Errc::corruption) << refused.error().message();
+  EXPECT_EQ(*get_all(c, path, 1), data) << "the connection is usable after the refusal";
+}
+
 TEST_F(OneServer, AnOlderVersionCannotBeCommittedOrStoredAfterANewerCommit) {
   ASSERT_TRUE(c.put_part(path, descriptor_for("older", {100, 1}), source_of("older")).ok());
   ASSERT_TRUE(put_and_commit(c, path, "newer", {200, 1}).ok());
