@@ -1,5 +1,7 @@
 #include "server/server_metrics.h"
 
+#include <algorithm>
+
 #include <cmath>
 #include <string>
 #include <string_view>
@@ -78,7 +80,11 @@ void ServerMetrics::record(const Exchange& ex, double seconds) {
   if (ex.request_consumed()) received_bytes_.add(ex.parser.content_length().value_or(0));
   if (ex.status >= 400) errors_.with({error_kind(ex)}).add();
   if (kMethodLabels[method] == "PUT") {
-    if (ex.status == 201) parts_stored_.add();
+    if (ex.status == 201) {
+      // One PUT may carry several parts (part=K,L): each is a part stored.
+      const auto parts = ex.target.get(protocol::kQueryPart);
+      parts_stored_.add(parts ? 1 + static_cast<std::uint64_t>(std::count(parts->begin(), parts->end(), ',')) : 1);
+    }
     // A PUT answered 200 is a commit, or heal's drop of a version (drop=1).
     if (ex.status == 200) (ex.target.get(protocol::kQueryDrop) ? drops_ : commits_).add();
   }

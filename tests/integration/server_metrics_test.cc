@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/checksum.h"
 #include "tests/support/metrics_scrape.h"
 #include "tests/support/part_fixtures.h"
 #include "tests/support/raw_http.h"
@@ -43,8 +44,8 @@ TEST(ServerMetrics, CountsKnownTrafficExactlyOnEveryServer) {
     ASSERT_EQ(before.status, 200) << before.body;
     EXPECT_EQ(before.content_type.rfind("text/plain; version=0.0.4", 0), 0u) << before.content_type;
 
-    // 3 part PUTs of 1000, 2000 and 3000 bytes, 1 commit, 1 drop, 2 GETs of 1000 bytes, 1 LIST, 1 GET
-    // that finds nothing (404), all on one kept-alive connection.
+    // 3 part PUTs of 1000, 2000 and 3000 bytes, 1 PUT of two parts of 1000 bytes, 1 commit, 1 drop,
+    // 2 GETs of 1000 bytes, 1 LIST, 1 GET that finds nothing (404), all on one kept-alive connection.
     auto c = cluster.connect(i);
     const VersionId v{5000, 9};
     std::vector<RemotePath> paths;
@@ -53,6 +54,16 @@ TEST(ServerMetrics, CountsKnownTrafficExactlyOnEveryServer) {
       const std::string data = random_bytes(1000 * static_cast<std::size_t>(f + 1), static_cast<std::uint64_t>(f));
       ASSERT_TRUE(c.put_part(paths.back(), descriptor_for(data, v), source_of(data)).ok());
     }
+    const std::string multi = random_bytes(4000, 7);
+    std::vector<protocol::PartDescriptor> two;
+    for (int k = 0; k < 2; ++k) {
+      protocol::EntryAttributes attributes;
+      attributes.kind = protocol::EntryKind::file;
+      attributes.size = multi.size();
+      two.push_back({k + 1, 4, v, 1000, xxh3(multi.data() + 1000 * k, 1000), attributes});
+    }
+    ASSERT_TRUE(c.send_parts(*RemotePath::parse("/m/multi"), two, std::string_view(multi).substr(0, 2000)).ok());
+    ASSERT_TRUE(c.finish().ok());
     ASSERT_TRUE(c.commit(paths[0], v).ok());
     ASSERT_TRUE(c.drop(paths[2], v).ok());  // heal's removal of a staged version
     for (int g = 0; g < 2; ++g) {
@@ -67,32 +78,32 @@ TEST(ServerMetrics, CountsKnownTrafficExactlyOnEveryServer) {
                                           "DELETE /m/file0 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")),
               405);
 
-    // 10 requests: the server counts each just after its answer has left.
+    // 11 requests: the server counts each just after its answer has left.
     const MetricsScrape after = scrape_metrics_until(port, [&](const MetricsScrape& now) {
       double counted = 0;
       for (const auto& [series, value] : now.samples) {
         if (series.starts_with("dfs_server_requests_total{")) counted += value - before.value(series);
       }
-      return counted >= 10 && now.value("dfs_server_open_connections") == 1;
+      return counted >= 11 && now.value("dfs_server_open_connections") == 1;
     });
     ASSERT_EQ(after.status, 200);
     auto delta = [&](const std::string& series) { return after.value(series) - before.value(series); };
-    EXPECT_EQ(delta(requests("PUT", 201)), 3);
+    EXPECT_EQ(delta(requests("PUT", 201)), 4);
     EXPECT_EQ(delta(requests("PUT", 200)), 2);
     EXPECT_EQ(delta(requests("GET", 200)), 2);
     EXPECT_EQ(delta(requests("GET", 404)), 1);
     EXPECT_EQ(delta(requests("LIST", 200)), 1);
     EXPECT_EQ(delta(requests("other", 405)), 1);
-    EXPECT_EQ(delta("dfs_server_parts_stored_total"), 3);
+    EXPECT_EQ(delta("dfs_server_parts_stored_total"), 5);  // the two-part PUT stored two
     EXPECT_EQ(delta("dfs_server_commits_total"), 1);
     EXPECT_EQ(delta("dfs_server_drops_total"), 1);
-    EXPECT_EQ(delta("dfs_server_received_bytes_total"), 6000);
+    EXPECT_EQ(delta("dfs_server_received_bytes_total"), 8000);
     EXPECT_GE(delta("dfs_server_sent_bytes_total"), 2000);
     EXPECT_EQ(delta("dfs_server_errors_total{kind=\"not_found\"}"), 1);
     EXPECT_EQ(delta("dfs_server_errors_total{kind=\"method_not_allowed\"}"), 1);
 
     // Every request is timed once: each method's histogram counts its requests.
-    EXPECT_EQ(delta(latency("PUT", "_count")), 5);
+    EXPECT_EQ(delta(latency("PUT", "_count")), 6);
     EXPECT_EQ(delta(latency("GET", "_count")), 3);
     EXPECT_EQ(delta(latency("LIST", "_count")), 1);
     EXPECT_EQ(delta(latency("other", "_count")), 1);
