@@ -81,7 +81,7 @@ Result<std::unique_ptr<PartWriter>> PartStore::begin_part(std::string_view user,
   for (const auto c : parent.components()) components.emplace_back(c);
   components.emplace_back(kReservedName);
   components.emplace_back(path.name());
-  // A new file's folders are made durable by the part's own finish(), after its data: the
+  // A new file's folders are made durable by store_parts, after the part's data: the
   // fsync of the part file commits the journal with them, and the later directory fsyncs
   // then find nothing left to do (three journal commits in a row were a third of a small
   // file's write).
@@ -143,7 +143,7 @@ Status PartStore::copy_part(std::string_view user, const RemotePath& path, proto
     if (auto st = (*writer)->write(chunk->data(), chunk->size()); !st) return st;
     offset += chunk->size();
   }
-  return (*writer)->finish();
+  return store_parts(std::span(&*writer, 1));
 }
 
 Result<PartStore::LockedFolder> PartStore::lock_version_folder(std::string_view user, const RemotePath& path,

@@ -50,7 +50,7 @@ void PartWriter::hash(const char* data, std::size_t size) {
 
 void PartWriter::advance(std::size_t size) {
   written_ += size;
-  // Start writeback as the body arrives, so the fsync in finish() has little left to wait for.
+  // Start writeback as the body arrives, so the part's fsync has little left to wait for.
   if (written_ - flushed_ >= kWritebackBytes) {
     ::sync_file_range(file_.get(), static_cast<off_t>(data_offset(descriptor_.part_size) + flushed_),
                       static_cast<off_t>(written_ - flushed_), SYNC_FILE_RANGE_WRITE);
@@ -104,16 +104,6 @@ Status PartWriter::write(const char* data, std::size_t size) {
   return {};
 }
 
-Status PartWriter::finish() {
-  if (auto st = seal(); !st) return st;
-  if (auto st = fsync_fd(file_.get(), "part file"); !st) return st;
-  if (auto st = place(); !st) return st;
-  for (const auto& target : names(true)) {
-    if (auto st = fsync_fd(target.fd, target.what); !st) return st;
-  }
-  return {};
-}
-
 Status PartWriter::check() const {
   if (written_ != descriptor_.part_size) {
     return Error(Errc::invalid_argument, "body has " + std::to_string(written_) + " bytes, part size is " +
@@ -146,7 +136,7 @@ Status PartWriter::seal() {
     done += static_cast<std::size_t>(n);
   }
   // Writeback of the rest starts now: the parts of one request are written out side by side,
-  // and each fsync in store() then waits for less (10-20% of a small part's store here).
+  // and each fsync then waits for less (10-20% of a small part's store here).
   ::sync_file_range(file_.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
   sealed_ = true;
   return {};

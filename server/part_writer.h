@@ -1,7 +1,8 @@
 // Writes one part version durably: bytes go to a temp file in the version folder, each 256 KiB
-// block is hashed on the way, and finish() checks length and checksum, writes the header and
-// block table, fsyncs, renames into place and fsyncs the folder (and the folders made for it). Until finish() succeeds nothing
-// is visible; a writer destroyed before that (error, disconnect, shutdown) removes its temp file.
+// block is hashed on the way; then PartStore::store_parts checks length and checksum, has the
+// header and block table written, fsyncs, renames into place and fsyncs the folder (and the
+// folders made for it). Until place() succeeds nothing is visible; a writer destroyed before
+// that (error, disconnect, shutdown) removes its temp file.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +20,7 @@ namespace dfs::server {
 
 class PartWriter {
  public:
-  // `unsynced_dirs`: directories made for this part whose new entries finish() makes durable.
+  // `unsynced_dirs`: directories made for this part whose new entries names() lists for fsync.
   PartWriter(EntryLocks& locks, std::string entry_key, UniqueFd folder, UniqueFd file, std::string temp_name,
              protocol::PartDescriptor descriptor, std::vector<UniqueFd> unsynced_dirs = {});
   PartWriter(const PartWriter&) = delete;
@@ -33,14 +34,13 @@ class PartWriter {
   // The next `size` bytes, waiting in pipe `pipe_fd`: spliced into the file without passing
   // through this process, then hashed as they are read back from the page cache.
   Status write_from_pipe(int pipe_fd, std::size_t size);
-  // Errc::invalid_argument when the bytes do not match the declared checksum, Errc::conflict when a
-  // newer version was committed meanwhile, Errc::no_space when the disk filled up.
-  Status finish();
-  // Whether the bytes received are all the part's and match its checksum (finish() checks too).
+  // Whether the bytes received are all the part's and match its checksum (seal() checks too):
+  // Errc::invalid_argument when they do not.
   Status check() const;
-  // finish() in steps, for PartStore::store_parts, which stores the parts of one request side
-  // by side: seal() checks the bytes, writes the header and starts writeback; once data()
-  // is fsynced, place() renames the part into place; the names() fsynced then make it durable.
+  // The steps PartStore::store_parts takes to store the parts of one request side by side:
+  // seal() checks the bytes, writes the header and starts writeback; once data() is fsynced,
+  // place() renames the part into place (Errc::conflict when a newer version was committed
+  // meanwhile); the names() fsynced then make it durable.
   Status seal();
   SyncTarget data() const { return {file_.get(), "part file"}; }
   Status place();

@@ -88,7 +88,7 @@ class PartStoreTest : public ::testing::Test {
       done += take;
       piece = piece * 3 + 17;  // 1, 20, 77, 248, ... crosses block boundaries at odd places
     }
-    return (*writer)->finish();
+    return store_->store_parts(std::span(&*writer, 1));
   }
 
   Status put(std::string_view path, const VersionId& version, int part, const std::string& data) {
@@ -249,7 +249,7 @@ TEST_F(PartStoreTest, WrongChecksumAtFinishStoresNothing) {
     auto writer = store_->begin_part("alice", path_of("docs/a.txt"), d);
     ASSERT_TRUE(writer.ok()) << writer.error().message();
     ASSERT_TRUE((*writer)->write(data.data(), data.size()).ok());
-    const auto st = (*writer)->finish();
+    const auto st = store_->store_parts(std::span(&*writer, 1));
     ASSERT_FALSE(st.ok());
     EXPECT_EQ(st.error().code(), Errc::invalid_argument) << st.error().message();
     EXPECT_TRUE(names_in(folder("docs/.dfs/a.txt")).size() <= 1u) << "at most the writer's own temp file";
@@ -270,7 +270,7 @@ TEST_F(PartStoreTest, ShortBodyAtFinishStoresNothing) {
     ASSERT_TRUE(writer.ok());
     ASSERT_TRUE((*writer)->write(data.data(), 999).ok());
     EXPECT_EQ((*writer)->remaining(), 1u);
-    const auto st = (*writer)->finish();
+    const auto st = store_->store_parts(std::span(&*writer, 1));
     ASSERT_FALSE(st.ok());
     EXPECT_EQ(st.error().code(), Errc::invalid_argument);
   }
@@ -382,7 +382,7 @@ TEST_F(PartStoreTest, FinishingAPartOlderThanTheCommittedVersionIsAConflict) {
   ASSERT_TRUE((*late)->write(data.data(), data.size()).ok());
   ASSERT_TRUE(put("a", v2, 1, "newer").ok());
   ASSERT_TRUE(commit("a", v2).ok());
-  const auto st = (*late)->finish();
+  const auto st = store_->store_parts(std::span(&*late, 1));
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().code(), Errc::conflict) << st.error().message();
   late->reset();

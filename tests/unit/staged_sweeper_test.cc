@@ -49,7 +49,7 @@ class StagedSweeperTest : public ::testing::Test {
     auto writer = store_->begin_part(user, *RemotePath::parse(path), d);
     ASSERT_TRUE(writer.ok()) << writer.error().message();
     ASSERT_TRUE((*writer)->write(data.data(), data.size()).ok());
-    ASSERT_TRUE((*writer)->finish().ok());
+    ASSERT_TRUE(store_->store_parts(std::span(&*writer, 1)).ok());
   }
   void put(std::string_view path, const VersionId& version, int part) { put("alice", path, version, part); }
 
