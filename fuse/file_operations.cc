@@ -60,6 +60,7 @@ Status truncate_to(MountState& mount, OpenFile& file, const RemotePath& path, st
   }
   if (Status resized = file.spool->resize(size); !resized) return resized;
   file.dirty = true;
+  file.attributes.mtime_ns = wall_clock_ns();
   return {};
 }
 
@@ -86,7 +87,9 @@ Status commit(MountState& mount, OpenFile& file, const RemotePath& path) {
   options.mode = file.attributes.mode;
   options.uid = file.attributes.uid;
   options.gid = file.attributes.gid;
-  if (file.explicit_mtime) options.mtime_ns = file.attributes.mtime_ns;
+  // The mtime of the last write (or utimens) is what getattr showed while the file was open,
+  // so a stat before and after the close agree (git compares them).
+  options.mtime_ns = file.attributes.mtime_ns;
   options.parent_known = true;  // the kernel looked the parent up to reach this file
   const auto started = std::chrono::steady_clock::now();
   auto written = mount.client->put(path, client::ByteSource::from_fd(file.spool->fd(), file.spool->size()), options);
@@ -100,7 +103,6 @@ Status commit(MountState& mount, OpenFile& file, const RemotePath& path) {
     return written.error();
   }
   file.dirty = false;
-  file.explicit_mtime = false;
   file.attributes = written->attributes;
   file.same_bytes.clear();
   mount.attributes.store(path.str(), *written);
@@ -207,6 +209,7 @@ int write_buf(const char* kernel_path, fuse_bufvec* data, off_t offset, fuse_fil
   const std::uint64_t at = handle.append ? file.spool->size() : static_cast<std::uint64_t>(offset);
   if (Status written = file.spool->write(at, *data); !written) return reply_error("write", kernel_path, written.error());
   file.dirty = true;
+  file.attributes.mtime_ns = wall_clock_ns();
   return static_cast<int>(size);
 }
 

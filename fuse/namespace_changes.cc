@@ -30,10 +30,7 @@ int change_attributes(const char* operation, const char* kernel_path, const clie
     if (change.mode) file->attributes.mode = *change.mode;
     if (change.uid) file->attributes.uid = *change.uid;
     if (change.gid) file->attributes.gid = *change.gid;
-    if (change.mtime_ns) {
-      file->attributes.mtime_ns = *change.mtime_ns;
-      file->explicit_mtime = true;
-    }
+    if (change.mtime_ns) file->attributes.mtime_ns = *change.mtime_ns;
     if (file->dirty) return 0;
   }
   auto changed = mount.client->set_attributes(*path, change);

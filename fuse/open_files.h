@@ -39,7 +39,6 @@ struct OpenFile {
   // pinned to one of these reads `committed` instead.
   std::vector<VersionId> same_bytes;
   protocol::EntryAttributes attributes;          // mode, owner and mtime the next PUT writes
-  bool explicit_mtime = false;                   // utimens while dirty: keep that mtime on flush
   std::optional<SpoolFile> spool;                // the bytes, once written to
   // The spool was let go after a commit (see OpenFiles::would_keep): `committed` holds its bytes,
   // and every descriptor reads those until the next write loads a spool again.
