@@ -25,7 +25,9 @@ PartWriter::PartWriter(EntryLocks& locks, std::string entry_key, UniqueFd folder
 }
 
 PartWriter::~PartWriter() {
-  if (!finished_ && folder_.valid()) ::unlinkat(folder_.get(), temp_name_.c_str(), 0);
+  if (kept_ || !folder_.valid()) return;
+  const std::string name = placed_ ? part_file_name(descriptor_.version, descriptor_.part) : temp_name_;
+  ::unlinkat(folder_.get(), name.c_str(), 0);
 }
 
 void PartWriter::hash_into_blocks(const char* data, std::size_t size) {
@@ -156,7 +158,7 @@ Status PartWriter::place() {
     if (::renameat(folder_.get(), temp_name_.c_str(), folder_.get(), final_name.c_str()) != 0) {
       return Error::from_errno(errno, "rename part into place");
     }
-    finished_ = true;
+    placed_ = true;
   }
   return {};
 }

@@ -1,8 +1,8 @@
 // Writes one part version durably: bytes go to a temp file in the version folder, each 256 KiB
 // block is hashed on the way; then PartStore::store_parts checks length and checksum, has the
-// header and block table written, fsyncs, renames into place and fsyncs the folder (and the
-// folders made for it). Until place() succeeds nothing is visible; a writer destroyed before
-// that (error, disconnect, shutdown) removes its temp file.
+// header and block table written, renames the part into place and fsyncs it together with the
+// folder (and the folders made for it). Until keep() a writer destroyed (error, disconnect,
+// shutdown, a failed fsync) removes its file, under whichever name it has.
 #pragma once
 
 #include <cstdint>
@@ -38,12 +38,13 @@ class PartWriter {
   // Errc::invalid_argument when they do not.
   Status check() const;
   // The steps PartStore::store_parts takes to store the parts of one request side by side:
-  // seal() checks the bytes, writes the header and starts writeback; once data() is fsynced,
-  // place() renames the part into place (Errc::conflict when a newer version was committed
-  // meanwhile); the names() fsynced then make it durable.
+  // seal() checks the bytes, writes the header and starts writeback; place() renames the part
+  // into place (Errc::conflict when a newer version was committed meanwhile); data() and
+  // names(), fsynced together, make it durable; keep() then lets the destructor leave it.
   Status seal();
   SyncTarget data() const { return {file_.get(), "part file"}; }
   Status place();
+  void keep() { kept_ = true; }
   // The folders to fsync for place()'s rename: the version folder (`folder_too`; once for
   // parts of one folder) and the folders made for this part.
   std::vector<SyncTarget> names(bool folder_too) const;
@@ -69,7 +70,8 @@ class PartWriter {
   std::vector<std::uint64_t> block_sums_;
   std::vector<char> read_back_;  // write_from_pipe's buffer for hashing
   bool sealed_ = false;
-  bool finished_ = false;
+  bool placed_ = false;
+  bool kept_ = false;
   std::vector<UniqueFd> unsynced_dirs_;
 };
 
