@@ -24,6 +24,7 @@ inline constexpr std::string_view kGid = "X-Dfs-Gid";
 inline constexpr std::string_view kMtime = "X-Dfs-Mtime";          // ns since the epoch
 inline constexpr std::string_view kChecksum = "X-Dfs-Xxh3";        // XXH3-64 of the part, 16 hex
 inline constexpr std::string_view kCopyFrom = "X-Dfs-Copy-From";   // PUT: take the data of this version
+inline constexpr std::string_view kFlush = "X-Dfs-Flush";          // commit: "now" or "later"
 inline constexpr std::string_view kVersion = "X-Dfs-Version";      // GET answer: version served
 inline constexpr std::string_view kPartSize = "X-Dfs-Part-Size";   // GET answer: whole part size
 inline constexpr std::string_view kCommitted = "X-Dfs-Committed";  // GET answer: 1 or 0
@@ -43,6 +44,11 @@ inline constexpr std::string_view kQueryLimit = "limit";
 inline constexpr int kMaxParts = 64;
 
 enum class EntryKind { file, dir, symlink, tombstone };
+
+// When a commit is durable (X-Dfs-Flush): before the server answers (now, the default), or in
+// the server's next batch of commits, a few milliseconds later (later: group commit). Either
+// way the server has recorded it when it answers, and every reader sees it from then on.
+enum class CommitDurability { now, later };
 std::string_view kind_name(EntryKind kind);
 std::optional<EntryKind> parse_kind(std::string_view text);
 

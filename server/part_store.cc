@@ -164,7 +164,8 @@ Result<PartStore::LockedFolder> PartStore::lock_version_folder(std::string_view 
                       not_here};
 }
 
-Status PartStore::commit(std::string_view user, const RemotePath& path, const VersionId& version) {
+Status PartStore::commit(std::string_view user, const RemotePath& path, const VersionId& version,
+                         protocol::CommitDurability durability) {
   auto locked = lock_version_folder(user, path, version);
   if (!locked) return locked.error();
   const auto& [folder, lock, state, relative, not_here] = *locked;
@@ -175,21 +176,49 @@ Status PartStore::commit(std::string_view user, const RemotePath& path, const Ve
   }
   const auto it = state.versions.find(version);
   if (it == state.versions.end() || it->second.parts.empty()) return not_here;
-  if (!it->second.committed) {
+  const bool recorded_now = !it->second.committed;
+  if (recorded_now) {
     const std::string marker = commit_marker_name(version);
     const int fd = ::openat(folder.get(), marker.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) return Error::from_errno(errno, "commit " + path.display());
     ::close(fd);
-    if (auto st = fsync_fd(folder.get(), relative); !st) return st;
   }
+  if (durability == protocol::CommitDurability::later) {
+    if (!recorded_now) return {};  // durable already, or pending in a batch
+    if (const int own = ::fcntl(folder.get(), F_DUPFD_CLOEXEC, 0); own >= 0) {
+      deferred_.add(DeferredCommit{UniqueFd(own), relative, entry_lock_key(user, relative), version});
+      return {};
+    }
+    // No descriptor to spare for the batch: made durable now instead.
+  }
+  // Also when the marker was there: it may be a deferred one whose batch has not run yet.
+  if (auto st = fsync_fd(folder.get(), relative); !st) return st;
+  remove_older(folder.get(), state, version);
+  return {};
+}
+
+void PartStore::remove_older(int folder, const VersionFolder& state, const VersionId& version) {
   // Older versions can never be read again. Their removal need not be durable: one that comes
   // back after a crash is older than a committed version and is removed by the next commit.
   for (const auto& [older, files] : state.versions) {
     if (!(older < version)) break;
-    for (const int part : files.parts) ::unlinkat(folder.get(), part_file_name(older, part).c_str(), 0);
-    if (files.committed) ::unlinkat(folder.get(), commit_marker_name(older).c_str(), 0);
+    for (const int part : files.parts) ::unlinkat(folder, part_file_name(older, part).c_str(), 0);
+    if (files.committed) ::unlinkat(folder, commit_marker_name(older).c_str(), 0);
   }
-  return {};
+}
+
+void PartStore::flush_deferred(std::vector<DeferredCommit>& batch) {
+  std::vector<SyncTarget> folders;
+  for (const auto& commit : batch) folders.push_back({commit.folder.get(), "version folder"});
+  // On a failure no marker of the batch is known to be durable: every older version stays
+  // (readers pick the newest committed one anyway) until a later commit of its entry.
+  if (!fsync_pool_.sync_all(folders)) return;
+  for (const auto& commit : batch) {
+    auto lock = locks_.lock(commit.lock_key);
+    auto names = list_names(commit.folder.get(), commit.relative);
+    if (!names) continue;
+    remove_older(commit.folder.get(), VersionFolder::from_names(*names), commit.version);
+  }
 }
 
 Status PartStore::drop(std::string_view user, const RemotePath& path, const VersionId& version) {

@@ -23,6 +23,7 @@
 #include "common/protocol.h"
 #include "common/remote_path.h"
 #include "common/unique_fd.h"
+#include "server/deferred_commits.h"
 #include "server/entry_locks.h"
 #include "server/fsync_pool.h"
 #include "server/part_reader.h"
@@ -64,8 +65,11 @@ class PartStore {
   Status copy_part(std::string_view user, const RemotePath& path, protocol::PartDescriptor descriptor,
                    const VersionId& from);
   // Errc::not_found when this server holds no part of `version`; Errc::conflict when a newer
-  // version is committed. Committing twice is fine.
-  Status commit(std::string_view user, const RemotePath& path, const VersionId& version);
+  // version is committed. Committing twice is fine; a durable commit of a version committed
+  // `later` before makes it durable. The versions a commit supersedes are removed only once it
+  // is durable, so a crash that loses a deferred marker still finds the version before it.
+  Status commit(std::string_view user, const RemotePath& path, const VersionId& version,
+                protocol::CommitDurability durability = protocol::CommitDurability::now);
   // Removes version V of the entry from this server: a staged version that can never commit, or a
   // committed tombstone nobody needs any more (heal decides both; it sees every server). Errc::conflict
   // for a committed version that is not a tombstone (that one goes only when a newer one commits);
@@ -101,10 +105,17 @@ class PartStore {
   // Opens the folder `relative` below the user's folder; nullopt when it (or the user's folder)
   // does not exist, any other failure as an error.
   Result<std::optional<UniqueFd>> open_existing(std::string_view user, const std::string& relative);
+  // Removes the versions of the folder older than `version` (its commit is durable). The caller
+  // holds the folder's lock; `state` is what the folder holds.
+  static void remove_older(int folder, const VersionFolder& state, const VersionId& version);
+  // DeferredCommits' batch: their folders fsynced side by side, then what each supersedes removed.
+  void flush_deferred(std::vector<DeferredCommit>& batch);
 
   UniqueFd root_;
   EntryLocks locks_;
   FsyncPool fsync_pool_;
+  // Last: destroyed first, it flushes what is pending while the locks and the pool still exist.
+  DeferredCommits deferred_{[this](std::vector<DeferredCommit>& batch) { flush_deferred(batch); }};
 };
 
 // "<parent>/.dfs/<name>" relative to the user's folder.

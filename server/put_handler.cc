@@ -1,6 +1,7 @@
 // PUT /<path>?version=V&part=K   stores part K of version V (staged), body = the part's bytes
 // PUT /<path>?version=V&part=K,L  stores parts K and L (and more), body = their bytes in that order
-// PUT /<path>?version=V          commits version V (no body)
+// PUT /<path>?version=V          commits version V (no body); X-Dfs-Flush: later lets the
+//                                 server make the commit durable in its next batch
 // PUT /<path>?version=V&drop=1   removes staged version V, or committed tombstone V (no body)
 // With X-Dfs-Copy-From: W and no body, part K of V takes the bytes of part K of W.
 #include <fcntl.h>
@@ -90,8 +91,15 @@ asio::awaitable<void> version_request(Exchange& ex, const VersionId& version, bo
                                              : "a commit (PUT without 'part') has no body"));
     co_return;
   }
+  const std::string_view flush = ex.header(protocol::kFlush);
+  if (!flush.empty() && (drop || (flush != "now" && flush != "later"))) {
+    co_await send_error(ex, bad_request(std::string(protocol::kFlush) + " is 'now' or 'later', and only on a commit"));
+    co_return;
+  }
+  const auto durability = flush == "later" ? protocol::CommitDurability::later : protocol::CommitDurability::now;
   auto& store = ex.server.store;
-  if (auto st = drop ? store.drop(ex.user, ex.target.path, version) : store.commit(ex.user, ex.target.path, version);
+  if (auto st = drop ? store.drop(ex.user, ex.target.path, version)
+                     : store.commit(ex.user, ex.target.path, version, durability);
       !st) {
     co_await send_error(ex, st.error());
     co_return;

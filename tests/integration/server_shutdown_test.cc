@@ -1,10 +1,14 @@
 // Stopping and crashing: SIGINT during a streaming PUT (finished within the grace period, or
-// aborted after it) and SIGKILL mid-PUT followed by a restart. Never a partial part in sight.
+// aborted after it), SIGKILL mid-PUT followed by a restart, and a stop with a commit made
+// durable `later` still pending. Never a partial part in sight.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
+#include "client-core/server_connection.h"
+#include "common/protocol.h"
 #include "tests/support/part_fixtures.h"
+#include "tests/support/raw_http.h"
 #include "tests/support/test_cluster.h"
 
 namespace dfs {
@@ -53,6 +57,35 @@ TEST(ServerShutdown, SigintLetsAnInFlightPutFinishThenExitsZero) {
   auto again = cluster.connect(0);
   ASSERT_TRUE(again.commit(path, {1, 1}).ok());
   EXPECT_EQ(*get_all(again, path, 1), data);
+}
+
+// X-Dfs-Flush: later (the mount's close): answered once recorded, read at once, and a clean stop
+// makes it durable and removes the version it supersedes, as a durable commit would have.
+TEST(ServerShutdown, ACommitDurableLaterIsReadAtOnceAndAStopLeavesOnlyItsVersion) {
+  TestCluster cluster({.servers = 1});
+  auto c = cluster.connect(0);
+  const auto path = *RemotePath::parse("/later");
+  ASSERT_TRUE(put_and_commit(c, path, "old bytes", {1, 1}).ok());
+  const std::string data = "new bytes";
+  ASSERT_TRUE(c.put_part(path, descriptor_for(data, {2, 1}), source_of(data)).ok());
+  ASSERT_TRUE(c.send_commit(path, {2, 1}, protocol::CommitDurability::later).ok());
+  const auto committed = c.finish();
+  ASSERT_TRUE(committed.ok()) << committed.error().message();
+  EXPECT_EQ(*get_all(c, path, 1), data);
+
+  const std::string bad = "PUT /later?version=" + VersionId{2, 1}.to_string() + " HTTP/1.1\r\nHost: x\r\n" +
+                          "Authorization: " + client::basic_authorization(cluster.credentials()) + "\r\n" +
+                          std::string(protocol::kFlush) + ": soon\r\nContent-Length: 0\r\n\r\n";
+  const std::string answer = raw_http_exchange(cluster.address(0).port, bad, std::chrono::seconds(10));
+  EXPECT_NE(answer.find(" 400 "), std::string::npos) << answer;
+  EXPECT_NE(answer.find("'now' or 'later'"), std::string::npos) << answer;
+
+  cluster.signal(0, SIGTERM);
+  const auto code = cluster.wait_exit(0, std::chrono::seconds(30));
+  ASSERT_TRUE(code.has_value()) << "server did not exit";
+  EXPECT_EQ(*code, 0);
+  EXPECT_EQ(files_in(cluster.root(0) / "tester/.dfs/later"),
+            (std::vector<std::string>{"0000000000000002-00000001.commit", "0000000000000002-00000001.p1"}));
 }
 
 TEST(ServerShutdown, SigintAbortsAPutThatOutlivesTheGracePeriodAndLeavesNothing) {

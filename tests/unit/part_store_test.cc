@@ -347,6 +347,27 @@ TEST_F(PartStoreTest, CommitRemovesOlderVersionsAndKeepsNewerStagedOnes) {
   EXPECT_EQ(part2.error().code(), Errc::not_found);
 }
 
+TEST_F(PartStoreTest, ACommitDurableLaterIsServedAtOnceAndWhatItSupersedesIsGoneByTheStoresEnd) {
+  ASSERT_TRUE(put("a", v1, 1, "one").ok());
+  ASSERT_TRUE(commit("a", v1).ok());
+  ASSERT_TRUE(put("a", v2, 1, "two").ok());
+  ASSERT_TRUE(store_->commit("alice", path_of("a"), v2, protocol::CommitDurability::later).ok());
+  auto newest = open_part("a", 1);
+  ASSERT_TRUE(newest.ok()) << newest.error().message();
+  EXPECT_EQ(newest->descriptor().version, v2) << "recorded before the answer: every reader sees it";
+  store_.reset();  // a clean stop: the pending batch is flushed first
+  EXPECT_EQ(names_in(folder(".dfs/a")), (std::vector<std::string>{commit_marker_name(v2), part_file_name(v2, 1)}));
+}
+
+TEST_F(PartStoreTest, ADurableCommitOfAVersionCommittedLaterRemovesWhatItSupersedesBeforeItReturns) {
+  ASSERT_TRUE(put("a", v1, 1, "one").ok());
+  ASSERT_TRUE(commit("a", v1).ok());
+  ASSERT_TRUE(put("a", v2, 1, "two").ok());
+  ASSERT_TRUE(store_->commit("alice", path_of("a"), v2, protocol::CommitDurability::later).ok());
+  ASSERT_TRUE(commit("a", v2).ok());
+  EXPECT_EQ(names_in(folder(".dfs/a")), (std::vector<std::string>{commit_marker_name(v2), part_file_name(v2, 1)}));
+}
+
 TEST_F(PartStoreTest, CommitOfAnOlderVersionAfterANewerOneIsAConflict) {
   ASSERT_TRUE(put("a", v1, 1, "one").ok());
   ASSERT_TRUE(put("a", v2, 1, "two").ok());

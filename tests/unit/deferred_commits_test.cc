@@ -1,0 +1,64 @@
+// DeferredCommits, the server's group commit: every commit added reaches the flush exactly once,
+// one that arrives during a flush goes into the next batch, and the destructor returns only once
+// everything pending was flushed (a clean stop leaves every answered commit durable).
+#include "server/deferred_commits.h"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace dfs::server {
+namespace {
+
+DeferredCommit commit_of(std::uint64_t n) { return DeferredCommit{UniqueFd(), "folder", "key", VersionId{n, 1}}; }
+
+TEST(DeferredCommits, EveryCommitReachesTheFlushOnceAndTheDestructorFlushesThePendingOnes) {
+  std::mutex mutex;
+  std::vector<std::uint64_t> flushed;
+  {
+    DeferredCommits commits([&](std::vector<DeferredCommit>& batch) {
+      std::lock_guard lock(mutex);
+      for (const auto& c : batch) flushed.push_back(c.version.time_ns);
+    });
+    std::thread other([&] {
+      for (std::uint64_t n = 1000; n < 1100; ++n) commits.add(commit_of(n));
+    });
+    for (std::uint64_t n = 0; n < 100; ++n) commits.add(commit_of(n));
+    other.join();
+  }
+  std::sort(flushed.begin(), flushed.end());
+  std::vector<std::uint64_t> expected;
+  for (std::uint64_t n = 0; n < 100; ++n) expected.push_back(n);
+  for (std::uint64_t n = 1000; n < 1100; ++n) expected.push_back(n);
+  EXPECT_EQ(flushed, expected);
+}
+
+TEST(DeferredCommits, ACommitAddedDuringAFlushGoesIntoTheNextBatch) {
+  std::promise<void> first_batch_started;
+  std::promise<void> second_added;
+  auto go_on = second_added.get_future();
+  std::vector<std::vector<std::uint64_t>> batches;  // only the flusher thread writes it
+  {
+    DeferredCommits commits([&](std::vector<DeferredCommit>& batch) {
+      std::vector<std::uint64_t> versions;
+      for (const auto& c : batch) versions.push_back(c.version.time_ns);
+      batches.push_back(versions);
+      if (batches.size() == 1) {
+        first_batch_started.set_value();
+        go_on.wait();
+      }
+    });
+    commits.add(commit_of(1));
+    first_batch_started.get_future().wait();
+    commits.add(commit_of(2));
+    commits.add(commit_of(3));
+    second_added.set_value();
+  }  // the destructor joins the flusher: `batches` is complete and no longer written
+  EXPECT_EQ(batches, (std::vector<std::vector<std::uint64_t>>{{1}, {2, 3}}));
+}
+
+}  // namespace
+}  // namespace dfs::server
