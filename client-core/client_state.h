@@ -46,7 +46,8 @@ struct DfsClient::Impl {
   // Writes `data` as `path`, retrying once with a newer version when a newer one was committed
   // meanwhile by a writer whose clock runs ahead.
   Result<EntryInfo> write_version(const RemotePath& path, protocol::EntryAttributes attributes, const ByteSource& data,
-                                  const ProgressCallback& progress = {});
+                                  const ProgressCallback& progress = {},
+                                  protocol::CommitDurability durability = protocol::CommitDurability::now);
   // A version with no bytes (directory marker, tombstone).
   Result<EntryInfo> write_marker(const RemotePath& path, protocol::EntryKind kind, std::uint32_t mode,
                                  const Owner& owner = {});

@@ -156,12 +156,13 @@ Result<MergedAnswers> DfsClient::Impl::ask_all(const RemotePath& dir, const std:
 }
 
 Result<EntryInfo> DfsClient::Impl::write_version(const RemotePath& path, protocol::EntryAttributes attributes,
-                                                 const ByteSource& data, const ProgressCallback& progress) {
-  auto written = writer.write(path, next_version(), attributes, data, progress);
+                                                 const ByteSource& data, const ProgressCallback& progress,
+                                                 protocol::CommitDurability durability) {
+  auto written = writer.write(path, next_version(), attributes, data, progress, durability);
   if (written || written.error().code() != Errc::conflict) return written;
   // A writer whose clock runs ahead committed a newer version: learn it, then write past it.
   if (auto seen = ask_all(path.parent(), std::string(path.name())); !seen) return seen.error();
-  return writer.write(path, next_version(), attributes, data, progress);
+  return writer.write(path, next_version(), attributes, data, progress, durability);
 }
 
 Result<EntryInfo> DfsClient::Impl::write_marker(const RemotePath& path, protocol::EntryKind kind, std::uint32_t mode,
@@ -303,7 +304,11 @@ Result<EntryInfo> DfsClient::put(const RemotePath& path, const ByteSource& data,
   attributes.uid = options.uid;
   attributes.gid = options.gid;
   attributes.mtime_ns = options.mtime_ns.value_or(wall_clock_ns());
-  return impl_->write_version(path, attributes, data, options.progress);
+  return impl_->write_version(path, attributes, data, options.progress, options.commit_durability);
+}
+
+Status DfsClient::make_durable(const RemotePath& path, const EntryInfo& written) {
+  return impl_->writer.make_durable(path, written);
 }
 
 Result<EntryInfo> DfsClient::put_file(const std::filesystem::path& local, const RemotePath& path, WriteOptions options) {

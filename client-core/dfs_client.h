@@ -98,6 +98,12 @@ struct WriteOptions {
   bool create_parents = false;
   bool parent_known = false;
   ProgressCallback progress;
+  // `later`: the servers answer the commit once it is recorded and make it durable in their
+  // next batch (group commit), so a crash of the whole machine in those milliseconds can bring
+  // back the previous version, as a power cut can lose a local file written without fsync.
+  // The bytes are durable before the commit is sent either way. The mount's close uses it; its
+  // fsync and dfc do not.
+  protocol::CommitDurability commit_durability = protocol::CommitDurability::now;
 };
 
 struct AttributeChange {
@@ -200,6 +206,9 @@ class DfsClient {
 
   // Writes `data` as a new version of the file at `path`.
   Result<EntryInfo> put(const RemotePath& path, const ByteSource& data, const WriteOptions& options = {});
+  // Makes the commit of `written` (what put() returned, with commit_durability = later) durable
+  // on the servers that hold its parts before it returns: the mount's fsync of a closed file.
+  Status make_durable(const RemotePath& path, const EntryInfo& written);
   // put() of a local file; mode, owner and mtime come from the file (options.mtime_ns overrides
   // the mtime).
   Result<EntryInfo> put_file(const std::filesystem::path& local, const RemotePath& path, WriteOptions options = {});

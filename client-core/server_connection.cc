@@ -428,9 +428,11 @@ Status ServerConnection::send_copy(const RemotePath& path, const protocol::PartD
   return s.send(std::move(req), false, "copying a part");
 }
 
-Status ServerConnection::send_commit(const RemotePath& path, const VersionId& version) {
+Status ServerConnection::send_commit(const RemotePath& path, const VersionId& version,
+                                     protocol::CommitDurability durability) {
   auto& s = *impl_;
   Impl::Request req = s.new_request("PUT", RequestTarget{path, {{"version", version.to_string()}}});
+  if (durability == protocol::CommitDurability::later) req.set(protocol::kFlush, "later");
   req.prepare_payload();
   return s.send(std::move(req), false, "committing");
 }

@@ -100,7 +100,8 @@ class ServerConnection {
   // folder. Each part is at most kSmallBodyMax bytes.
   Status send_parts(const RemotePath& path, std::span<const protocol::PartDescriptor> parts, std::string_view bytes);
   Status send_copy(const RemotePath& path, const protocol::PartDescriptor& descriptor, const VersionId& from);
-  Status send_commit(const RemotePath& path, const VersionId& version);
+  Status send_commit(const RemotePath& path, const VersionId& version,
+                     protocol::CommitDurability durability = protocol::CommitDurability::now);
   Status finish();
 
   // Stores one part version (staged). `source` yields exactly descriptor.part_size bytes.

@@ -93,10 +93,10 @@ struct VersionWriter::StoreOutcome {
 
 Result<EntryInfo> VersionWriter::write(const RemotePath& path, const VersionId& version,
                                        const protocol::EntryAttributes& attributes, const ByteSource& data,
-                                       const ProgressCallback& progress) {
+                                       const ProgressCallback& progress, protocol::CommitDurability durability) {
   const int n = pool_.size();
   if (part_size(attributes.size, n, 0) <= ServerConnection::kSmallBodyMax) {
-    return write_small(path, version, attributes, data, progress);
+    return write_small(path, version, attributes, data, progress, durability);
   }
   const PartPlacement placement(path, n);
   const std::uint64_t size = attributes.size;
@@ -137,12 +137,12 @@ Result<EntryInfo> VersionWriter::write(const RemotePath& path, const VersionId& 
       }
     });
   });
-  return commit_if_enough(path, version, attributes, n, outcome);
+  return commit_if_enough(path, version, attributes, n, outcome, durability);
 }
 
 Result<EntryInfo> VersionWriter::write_small(const RemotePath& path, const VersionId& version,
                                              const protocol::EntryAttributes& attributes, const ByteSource& data,
-                                             const ProgressCallback& progress) {
+                                             const ProgressCallback& progress, protocol::CommitDurability durability) {
   const int n = pool_.size();
   const std::uint64_t size = attributes.size;
   // At most n x kSmallBodyMax bytes: read once, then every part and its checksum come from here.
@@ -185,7 +185,7 @@ Result<EntryInfo> VersionWriter::write_small(const RemotePath& path, const Versi
     if (!outcomes[i]) outcome.failed(outcomes[i].error());
   }
   if (progress) progress(size, size);
-  return commit_if_enough(path, version, attributes, n, outcome);
+  return commit_if_enough(path, version, attributes, n, outcome, durability);
 }
 
 Result<EntryInfo> VersionWriter::write_copy(const RemotePath& path, const EntryInfo& from, const VersionId& version,
@@ -218,12 +218,31 @@ Result<EntryInfo> VersionWriter::write_copy(const RemotePath& path, const EntryI
       outcome.failed(outcomes[i].error());
     }
   }
-  return commit_if_enough(path, version, attributes, n, outcome);
+  return commit_if_enough(path, version, attributes, n, outcome, protocol::CommitDurability::now);
+}
+
+Status VersionWriter::make_durable(const RemotePath& path, const EntryInfo& written) {
+  std::uint64_t holding = 0;
+  for (const auto bits : written.holders) holding |= bits;
+  std::vector<int> servers;
+  for (int s = 0; s < pool_.size(); ++s) {
+    if (holding & (std::uint64_t{1} << s)) servers.push_back(s);
+  }
+  const auto outcomes = pool_.exchange_all(servers, [&](std::size_t, ServerConnection& connection) {
+    return connection.send_commit(path, written.version, protocol::CommitDurability::now);
+  });
+  std::vector<Error> failed;
+  for (const auto& st : outcomes) {
+    if (!st) failed.push_back(st.error());
+  }
+  if (failed.empty() || failed.size() < servers.size()) return {};
+  return Error(dominant_code(failed), "could not make the commit of " + path.display() + " durable: " +
+                                          join_messages(failed));
 }
 
 Result<EntryInfo> VersionWriter::commit_if_enough(const RemotePath& path, const VersionId& version,
                                                   const protocol::EntryAttributes& attributes, int parts,
-                                                  StoreOutcome& outcome) {
+                                                  StoreOutcome& outcome, protocol::CommitDurability durability) {
   std::vector<int> short_parts;
   std::uint64_t storing_servers = 0;
   bool degraded = false;  // some part on fewer than the 2 servers placement names
@@ -249,7 +268,7 @@ Result<EntryInfo> VersionWriter::commit_if_enough(const RemotePath& path, const 
     if (storing_servers & (std::uint64_t{1} << s)) servers.push_back(s);
   }
   const auto outcomes = pool_.exchange_all(
-      servers, [&](std::size_t, ServerConnection& connection) { return connection.send_commit(path, version); });
+      servers, [&](std::size_t, ServerConnection& connection) { return connection.send_commit(path, version, durability); });
   std::vector<Error> failed;
   for (const auto& st : outcomes) {
     if (!st) failed.push_back(st.error());

@@ -25,9 +25,16 @@ class VersionWriter {
 
   // Stores `data` (attributes.size bytes; none for dir and tombstone) as `version` of `path`.
   // Errc::conflict when a newer version was committed meanwhile (the caller may retry newer).
-  // On success, returns the reader's view of the new version.
+  // On success, returns the reader's view of the new version. `durability`: when the servers
+  // make the commit durable (the bytes are durable before it is sent, either way).
   Result<EntryInfo> write(const RemotePath& path, const VersionId& version, const protocol::EntryAttributes& attributes,
-                          const ByteSource& data, const ProgressCallback& progress = {});
+                          const ByteSource& data, const ProgressCallback& progress = {},
+                          protocol::CommitDurability durability = protocol::CommitDurability::now);
+
+  // Commits `written` again on the servers that stored its parts, durably before they answer
+  // (a commit made `later` becomes durable now). One server suffices: every part is durable
+  // on every server that stored it before a commit is ever sent.
+  Status make_durable(const RemotePath& path, const EntryInfo& written);
 
   // A new version with `from`'s bytes (copied on each server that holds a part of `from`) and
   // new attributes: chmod, chown and utimens without moving any data.
@@ -40,10 +47,11 @@ class VersionWriter {
   // thread, then every answer is read (ServerPool::exchange_all).
   Result<EntryInfo> write_small(const RemotePath& path, const VersionId& version,
                                 const protocol::EntryAttributes& attributes, const ByteSource& data,
-                                const ProgressCallback& progress);
+                                const ProgressCallback& progress, protocol::CommitDurability durability);
   // Checks copies per part and commits; shared by both kinds of write.
   Result<EntryInfo> commit_if_enough(const RemotePath& path, const VersionId& version,
-                                     const protocol::EntryAttributes& attributes, int parts, StoreOutcome& outcome);
+                                     const protocol::EntryAttributes& attributes, int parts, StoreOutcome& outcome,
+                                     protocol::CommitDurability durability);
 
   ServerPool& pool_;
   FanOut& fan_out_;

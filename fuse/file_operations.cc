@@ -81,9 +81,10 @@ Status pin_version(MountState& mount, OpenFile& file, const RemotePath& path) {
   return {};
 }
 
-Status commit(MountState& mount, OpenFile& file, const RemotePath& path) {
+Status commit(MountState& mount, OpenFile& file, const RemotePath& path, protocol::CommitDurability durability) {
   if (!file.dirty || file.removed) return {};
   client::WriteOptions options;
+  options.commit_durability = durability;
   options.mode = file.attributes.mode;
   options.uid = file.attributes.uid;
   options.gid = file.attributes.gid;
@@ -103,6 +104,7 @@ Status commit(MountState& mount, OpenFile& file, const RemotePath& path) {
     return written.error();
   }
   file.dirty = false;
+  file.commit_deferred = durability == protocol::CommitDurability::later;
   file.attributes = written->attributes;
   file.same_bytes.clear();
   mount.attributes.store(path.str(), *written);
@@ -233,14 +235,30 @@ int truncate(const char* kernel_path, off_t size, fuse_file_info* fi) {
   return 0;
 }
 
-int flush(const char* kernel_path, fuse_file_info* fi) {
+namespace {
+
+// flush (close) and fsync: commit a dirty spool, durable `durability`.
+int commit_open_file(const char* kernel_path, fuse_file_info* fi, protocol::CommitDurability durability,
+                     const char* operation) {
   auto& mount = mount_state();
   OpenFile& file = *handle_of(fi).file;
   std::unique_lock lock(file.mutex);
-  if (!file.dirty || file.removed) return 0;
+  if (file.removed) return 0;
+  const bool make_durable = durability == protocol::CommitDurability::now && file.commit_deferred;
+  if (!file.dirty && !make_durable) return 0;
   auto path = open_path(kernel_path);
-  if (!path) return reply_error("close", kernel_path, path.error());
-  if (Status committed = commit(mount, file, *path); !committed) return reply_error("close", kernel_path, committed.error());
+  if (!path) return reply_error(operation, kernel_path, path.error());
+  if (!file.dirty) {
+    // Clean, but a close committed it `later`: that commit becomes durable now.
+    if (Status durable = mount.client->make_durable(*path, *file.committed); !durable) {
+      return reply_error(operation, kernel_path, durable.error());
+    }
+    file.commit_deferred = false;
+    return 0;
+  }
+  if (Status committed = commit(mount, file, *path, durability); !committed) {
+    return reply_error(operation, kernel_path, committed.error());
+  }
   if (!OpenFiles::would_keep(file.spool->size())) {
     file.spool.reset();
     file.spool_committed_away = true;
@@ -248,7 +266,17 @@ int flush(const char* kernel_path, fuse_file_info* fi) {
   return 0;
 }
 
-int fsync(const char* kernel_path, int /*datasync*/, fuse_file_info* fi) { return flush(kernel_path, fi); }
+}  // namespace
+
+// A close's commit is durable on the servers a few milliseconds after it returns (their next
+// batch); readers everywhere see it as soon as close() returns.
+int flush(const char* kernel_path, fuse_file_info* fi) {
+  return commit_open_file(kernel_path, fi, protocol::CommitDurability::later, "close");
+}
+
+int fsync(const char* kernel_path, int /*datasync*/, fuse_file_info* fi) {
+  return commit_open_file(kernel_path, fi, protocol::CommitDurability::now, "fsync");
+}
 
 int release(const char* /*kernel_path*/, fuse_file_info* fi) {
   std::unique_ptr<FileHandle> handle(&handle_of(fi));

@@ -14,7 +14,9 @@ namespace dfs::fuse {
 // for the newest committed version of `path` and keeps it as `file.committed` (is_directory,
 // incomplete and not_found refuse the open).
 Status pin_version(MountState& mount, OpenFile& file, const RemotePath& path);
-// PUTs a dirty spool as the new version of `path`; a no-op when clean.
-Status commit(MountState& mount, OpenFile& file, const RemotePath& path);
+// PUTs a dirty spool as the new version of `path`; a no-op when clean. A close's commit is made
+// durable by the servers `later` (group commit); fsync and everything else ask for `now`.
+Status commit(MountState& mount, OpenFile& file, const RemotePath& path,
+              protocol::CommitDurability durability = protocol::CommitDurability::now);
 
 }  // namespace dfs::fuse

@@ -44,6 +44,8 @@ struct OpenFile {
   // and every descriptor reads those until the next write loads a spool again.
   bool spool_committed_away = false;
   bool dirty = false;                            // spool holds bytes no committed version has
+  // The last commit (a close's) was made durable `later` by the servers: fsync makes it durable.
+  bool commit_deferred = false;
   int handles = 0;                               // under OpenFiles' lock
   // Unlinked, or replaced by a rename, while open: its descriptors keep working on the spool,
   // but it is never committed again (that would bring the name back).
