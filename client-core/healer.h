@@ -7,7 +7,7 @@
 
 #include "client-core/client_config.h"
 #include "client-core/dfs_client.h"
-#include "client-core/fan_out.h"
+#include "common/fan_out.h"
 #include "client-core/heal_plan.h"
 #include "client-core/server_pool.h"
 #include "client-core/tree_walk.h"

@@ -13,7 +13,7 @@
 #include <optional>
 #include <vector>
 
-#include "client-core/fan_out.h"
+#include "common/fan_out.h"
 #include "client-core/heal_plan.h"
 #include "client-core/server_pool.h"
 #include "common/error.h"

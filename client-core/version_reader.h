@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "client-core/dfs_client.h"
-#include "client-core/fan_out.h"
+#include "common/fan_out.h"
 #include "client-core/server_pool.h"
 #include "common/remote_path.h"
 

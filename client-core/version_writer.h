@@ -8,7 +8,7 @@
 
 #include "client-core/client_counters.h"
 #include "client-core/dfs_client.h"
-#include "client-core/fan_out.h"
+#include "common/fan_out.h"
 #include "client-core/server_pool.h"
 #include "common/protocol.h"
 #include "common/remote_path.h"

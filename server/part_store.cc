@@ -122,7 +122,7 @@ Status PartStore::store_parts(std::span<const std::unique_ptr<PartWriter>> write
     targets.push_back(writers[i]->data());
     for (const auto& target : writers[i]->names(i == 0)) targets.push_back(target);
   }
-  if (auto st = fsync_pool_.sync_all(targets); !st) return st;
+  if (auto st = fsync_all(fan_out_, targets); !st) return st;
   for (const auto& writer : writers) writer->keep();
   return {};
 }
@@ -212,7 +212,7 @@ void PartStore::flush_deferred(std::vector<DeferredCommit>& batch) {
   for (const auto& commit : batch) folders.push_back({commit.folder.get(), "version folder"});
   // On a failure no marker of the batch is known to be durable: every older version stays
   // (readers pick the newest committed one anyway) until a later commit of its entry.
-  if (!fsync_pool_.sync_all(folders)) return;
+  if (!fsync_all(fan_out_, folders)) return;
   for (const auto& commit : batch) {
     auto lock = locks_.lock(commit.lock_key);
     auto names = list_names(commit.folder.get(), commit.relative);

@@ -25,7 +25,7 @@
 #include "common/unique_fd.h"
 #include "server/deferred_commits.h"
 #include "server/entry_locks.h"
-#include "server/fsync_pool.h"
+#include "server/fsync_all.h"
 #include "server/part_reader.h"
 #include "server/part_writer.h"
 #include "server/version_folder.h"
@@ -113,8 +113,8 @@ class PartStore {
 
   UniqueFd root_;
   EntryLocks locks_;
-  FsyncPool fsync_pool_;
-  // Last: destroyed first, it flushes what is pending while the locks and the pool still exist.
+  FanOut fan_out_;  // fsync_all()'s threads
+  // Last: destroyed first, it flushes what is pending while the locks and the threads still exist.
   DeferredCommits deferred_{[this](std::vector<DeferredCommit>& batch) { flush_deferred(batch); }};
 };
 

@@ -14,7 +14,7 @@
 #include "common/protocol.h"
 #include "common/unique_fd.h"
 #include "server/entry_locks.h"
-#include "server/fsync_pool.h"
+#include "server/fsync_all.h"
 
 namespace dfs::server {
 

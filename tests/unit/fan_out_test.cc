@@ -1,6 +1,6 @@
 // FanOut: every task runs exactly once, the threads are reused across calls, and tasks that fan
 // out again (a part's two copies inside the parts' fan-out) finish instead of deadlocking.
-#include "client-core/fan_out.h"
+#include "common/fan_out.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-namespace dfs::client {
+namespace dfs {
 namespace {
 
 TEST(FanOut, RunsEveryTaskOnceAndReturnsAfterAll) {
@@ -64,4 +64,4 @@ TEST(FanOut, TasksRunAtTheSameTime) {
 }
 
 }  // namespace
-}  // namespace dfs::client
+}  // namespace dfs

@@ -1,13 +1,13 @@
-// Blocking fan-out: the client's transfers are blocking calls on their own connections, so
-// running them side by side needs threads, not an event loop. FanOut keeps the threads it
-// started and hands them the next call's tasks: a small file's write fans out about a dozen
+// Blocking fan-out: running blocking calls side by side (the client's transfers on their own
+// connections, the server's fsyncs) needs threads, not an event loop. FanOut keeps the threads
+// it started and hands them the next call's tasks: a small file's write fans out about a dozen
 // times (parts, copies, commits), and starting a thread for each cost more CPU than the
 // transfers themselves (a sixth of the mount's CPU time for 16 KiB files went to clone(2)).
 //
 // run() never waits for a free thread: a task without an idle thread gets a new one, so tasks
 // that fan out again (a part's two copies) cannot deadlock. The threads therefore number the
-// peak of tasks running at once (about 2N per operation times the caller's threads); they
-// idle until the FanOut is destroyed, which must not happen while a run() is under way.
+// peak of tasks running at once; they idle until the FanOut is destroyed, which must not happen
+// while a run() is under way.
 #pragma once
 
 #include <condition_variable>
@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-namespace dfs::client {
+namespace dfs {
 
 class FanOut {
  public:
@@ -48,4 +48,4 @@ class FanOut {
   bool stopping_ = false;
 };
 
-}  // namespace dfs::client
+}  // namespace dfs

@@ -1,8 +1,8 @@
-#include "client-core/fan_out.h"
+#include "common/fan_out.h"
 
 #include <latch>
 
-namespace dfs::client {
+namespace dfs {
 
 FanOut::~FanOut() {
   {
@@ -56,4 +56,4 @@ void FanOut::serve(Worker& self) {
   }
 }
 
-}  // namespace dfs::client
+}  // namespace dfs

@@ -1,6 +1,7 @@
-// FsyncPool on real files: every target is synced and the first failure (in target order) is
-// reported with what it was; callers on several threads at once each get their own outcome.
-#include "server/fsync_pool.h"
+// fsync_all on real files: every target is synced and the first failure (in target order) is
+// reported with what it was; callers on several threads at once, sharing one FanOut, each get
+// their own outcome.
+#include "server/fsync_all.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -29,34 +30,31 @@ std::vector<UniqueFd> open_files(const testing::TempDir& dir, const std::string&
   return files;
 }
 
-TEST(FsyncPool, SyncsEveryTargetAndSaysOkWhenAllSucceed) {
+TEST(FsyncAll, SyncsEveryTargetAndSaysOkWhenAllSucceed) {
   testing::TempDir dir;
-  FsyncPool pool(2);
+  FanOut fan_out;
   auto files = open_files(dir, "f", 5);
   std::vector<SyncTarget> targets;
   for (const auto& f : files) targets.push_back({f.get(), "file"});
-  EXPECT_TRUE(pool.sync_all(targets).ok());
-  EXPECT_TRUE(pool.sync_all({}).ok());
-  EXPECT_TRUE(pool.sync_all(std::span(targets).first(1)).ok());
+  EXPECT_TRUE(fsync_all(fan_out, targets).ok());
+  EXPECT_TRUE(fsync_all(fan_out, {}).ok());
+  EXPECT_TRUE(fsync_all(fan_out, std::span(targets).first(1)).ok());
 }
 
-TEST(FsyncPool, TheFirstFailureInTargetOrderIsReportedWithWhatItWas) {
+TEST(FsyncAll, TheFirstFailureInTargetOrderIsReportedWithWhatItWas) {
   testing::TempDir dir;
-  for (const unsigned helpers : {0u, 2u}) {
-    SCOPED_TRACE(std::to_string(helpers) + " helpers");
-    FsyncPool pool(helpers);
-    auto files = open_files(dir, "g" + std::to_string(helpers), 2);
-    const std::vector<SyncTarget> targets = {
-        {files[0].get(), "the first file"}, {-1, "a closed file"}, {files[1].get(), "the second file"}, {-1, "another"}};
-    auto st = pool.sync_all(targets);
-    ASSERT_FALSE(st.ok());
-    EXPECT_NE(st.error().message().find("fsync a closed file"), std::string::npos) << st.error().message();
-  }
+  FanOut fan_out;
+  auto files = open_files(dir, "g", 2);
+  const std::vector<SyncTarget> targets = {
+      {files[0].get(), "the first file"}, {-1, "a closed file"}, {files[1].get(), "the second file"}, {-1, "another"}};
+  auto st = fsync_all(fan_out, targets);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message().find("fsync a closed file"), std::string::npos) << st.error().message();
 }
 
-TEST(FsyncPool, CallersOnSeveralThreadsEachGetTheirOwnOutcome) {
+TEST(FsyncAll, CallersOnSeveralThreadsEachGetTheirOwnOutcome) {
   testing::TempDir dir;
-  FsyncPool pool(2);
+  FanOut fan_out;
   auto files = open_files(dir, "h", 4);
   std::vector<std::thread> callers;
   std::vector<int> failures(6, -1);
@@ -67,7 +65,7 @@ TEST(FsyncPool, CallersOnSeveralThreadsEachGetTheirOwnOutcome) {
         // Every other caller names a bad descriptor: only those may fail, and always do.
         std::vector<SyncTarget> targets = {{files[t % 4].get(), "file"}, {files[(t + 1) % 4].get(), "file"}};
         if (t % 2 == 1) targets.push_back({-1, "bad"});
-        if (!pool.sync_all(targets).ok()) ++failed;
+        if (!fsync_all(fan_out, targets).ok()) ++failed;
       }
       failures[static_cast<std::size_t>(t)] = failed;
     });
