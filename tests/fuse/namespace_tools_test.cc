@@ -1,6 +1,13 @@
 // Names and attributes through the mount with ordinary tools: mkdir -p, mv (file, directory,
 // over a target), rm -rf, ln -s, chmod and touch -d, each checked through the mount and with the
-// client library.
+// client library; and the mtime of a file being written, the same before its close and after.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <gtest/gtest.h>
 
 #include "tests/fuse/mounted_store.h"
@@ -62,6 +69,27 @@ TEST_F(NamespaceTools, ChmodAndTouchDArePersisted) {
   EXPECT_EQ(entry->attributes.uid, 1234u);
   EXPECT_EQ(entry->attributes.gid, 5678u);
   EXPECT_EQ(entry->attributes.mtime_ns, 1612325106LL * 1'000'000'000);
+}
+
+// While a file is written its mtime is its last write's, and that is what its commit stores: a
+// stat before the close and one after a remount agree to the nanosecond (git compares them; a
+// commit that stored the time of the close made them differ).
+TEST_F(NamespaceTools, AFilesMtimeWhileWrittenIsTheOneItKeepsAfterTheCloseAndARemount) {
+  const auto path = mountpoint() / "m.txt";
+  const int fd = ::open(path.c_str(), O_CREAT | O_WRONLY, 0644);
+  ASSERT_GE(fd, 0) << std::strerror(errno);
+  ASSERT_EQ(::write(fd, "first", 5), 5);
+  ASSERT_EQ(::write(fd, " second", 7), 7);
+  struct stat while_open {};
+  ASSERT_EQ(::stat(path.c_str(), &while_open), 0) << std::strerror(errno);
+  EXPECT_EQ(while_open.st_size, 12);
+  ASSERT_EQ(::close(fd), 0) << std::strerror(errno);
+  remount();
+  struct stat after {};
+  ASSERT_EQ(::stat(path.c_str(), &after), 0) << std::strerror(errno);
+  EXPECT_EQ(after.st_size, 12);
+  EXPECT_EQ(after.st_mtim.tv_sec, while_open.st_mtim.tv_sec);
+  EXPECT_EQ(after.st_mtim.tv_nsec, while_open.st_mtim.tv_nsec);
 }
 
 // A mount other users may enter (-o allow_other), as a shared machine would have it.
