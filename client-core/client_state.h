@@ -50,7 +50,8 @@ struct DfsClient::Impl {
                                   protocol::CommitDurability durability = protocol::CommitDurability::now);
   // A version with no bytes (directory marker, tombstone).
   Result<EntryInfo> write_marker(const RemotePath& path, protocol::EntryKind kind, std::uint32_t mode,
-                                 const Owner& owner = {});
+                                 const Owner& owner = {},
+                                 protocol::CommitDurability durability = protocol::CommitDurability::now);
   // The parent of `path` must be an existing directory (not_found / not_directory otherwise).
   Status check_parent(const RemotePath& path);
 

@@ -166,7 +166,7 @@ Result<EntryInfo> DfsClient::Impl::write_version(const RemotePath& path, protoco
 }
 
 Result<EntryInfo> DfsClient::Impl::write_marker(const RemotePath& path, protocol::EntryKind kind, std::uint32_t mode,
-                                                const Owner& owner) {
+                                                const Owner& owner, protocol::CommitDurability durability) {
   protocol::EntryAttributes attributes;
   attributes.kind = kind;
   attributes.size = 0;
@@ -174,7 +174,7 @@ Result<EntryInfo> DfsClient::Impl::write_marker(const RemotePath& path, protocol
   attributes.uid = owner.uid;
   attributes.gid = owner.gid;
   attributes.mtime_ns = wall_clock_ns();
-  return write_version(path, attributes, ByteSource::from_memory({}));
+  return write_version(path, attributes, ByteSource::from_memory({}), {}, durability);
 }
 
 Status DfsClient::Impl::check_parent(const RemotePath& path) {

@@ -106,6 +106,15 @@ struct WriteOptions {
   protocol::CommitDurability commit_durability = protocol::CommitDurability::now;
 };
 
+struct RemoveOptions {
+  // The entry as the caller saw it moments ago (the mount: the kernel's lookup of it): trusted
+  // instead of asking every server first. It must not be a directory.
+  std::optional<EntryInfo> known;
+  // As WriteOptions::commit_durability, for the tombstone: with `later` a crash of the whole
+  // machine within the servers' next batch can bring the file back.
+  protocol::CommitDurability commit_durability = protocol::CommitDurability::now;
+};
+
 struct AttributeChange {
   std::optional<std::uint32_t> mode;
   std::optional<std::uint32_t> uid;
@@ -224,7 +233,7 @@ class DfsClient {
                            std::span<char> buffer);
 
   // Deletes a file or symlink (is_directory for a directory: use rmdir).
-  Status remove(const RemotePath& path);
+  Status remove(const RemotePath& path, const RemoveOptions& options = {});
   // Parents made by `parents` get the same owner.
   Status mkdir(const RemotePath& path, std::uint32_t mode = 0755, bool parents = false, const Owner& owner = {});
   // not_empty while the directory has entries.

@@ -36,12 +36,13 @@ Result<UniqueFd> open_spool_file(const ClientConfig& config) {
   return fd;
 }
 
-Status DfsClient::remove(const RemotePath& path) {
+Status DfsClient::remove(const RemotePath& path, const RemoveOptions& options) {
   if (path.is_root()) return Error(Errc::is_directory, "the root directory cannot be removed");
-  auto entry = stat(path);
+  auto entry = options.known ? Result<EntryInfo>(*options.known) : stat(path);
   if (!entry) return entry.error();
   if (entry->is_dir()) return Error(Errc::is_directory, path.display() + " is a directory; use rmdir");
-  auto written = impl_->write_marker(path, protocol::EntryKind::tombstone, entry->attributes.mode);
+  auto written = impl_->write_marker(path, protocol::EntryKind::tombstone, entry->attributes.mode, {},
+                                     options.commit_durability);
   if (!written) return written.error();
   return {};
 }

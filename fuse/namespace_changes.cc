@@ -61,7 +61,12 @@ int unlink(const char* kernel_path) {
   auto& mount = mount_state();
   auto path = remote_path(kernel_path);
   if (!path) return reply_error("unlink", kernel_path, path.error());
-  Status removed = mount.client->remove(*path);
+  // The kernel looked the name up just before: its entry, when cached, spares asking every
+  // server again. Like a close's commit, the tombstone is durable in the servers' next batch.
+  client::RemoveOptions options;
+  options.commit_durability = protocol::CommitDurability::later;
+  if (auto cached = mount.attributes.find(path->str()); cached && !cached->is_dir()) options.known = std::move(*cached);
+  Status removed = mount.client->remove(*path, options);
   // Created here and not yet committed: nothing on the servers to remove.
   const bool only_open_here = !removed && removed.error().code() == Errc::not_found &&
                               mount.open_files.find(path->str()) != nullptr;

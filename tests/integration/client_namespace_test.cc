@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <csignal>
 
 #include "client-core/dfs_client.h"
 #include "common/placement.h"
@@ -130,6 +132,33 @@ TEST_F(ClientNamespace, RemovedFileIsGoneFromStatListAndGet) {
   auto dir = client.remove(remote("/r"));
   EXPECT_EQ(error_code(dir), Errc::is_directory) << error_message(dir);
   EXPECT_EQ(bytes_or_error(remote("/r/g")), "stays");
+}
+
+// The mount's unlink: the entry its lookup saw, and a tombstone durable in the servers' next
+// batch. Gone at once for every reader, and after a clean restart of every server too; a known
+// entry that is a directory is still refused.
+TEST_F(ClientNamespace, ARemoveThatKnowsTheEntryAndCommitsLaterIsGoneAtOnceAndAfterARestart) {
+  ASSERT_TRUE(put_bytes(client, remote("/k/f"), "to be removed", {.create_parents = true}).ok());
+  ASSERT_TRUE(put_bytes(client, remote("/k/g"), "stays").ok());
+  auto entry = client.stat(remote("/k/f"));
+  ASSERT_TRUE(entry.ok()) << entry.error().message();
+  client::RemoveOptions options{.known = *entry, .commit_durability = protocol::CommitDurability::later};
+  ASSERT_TRUE(client.remove(remote("/k/f"), options).ok());
+  DfsClient reader(client_config_for(cluster));
+  EXPECT_EQ(error_code(reader.stat(remote("/k/f"))), Errc::not_found);
+  for (int s = 0; s < cluster.size(); ++s) {
+    cluster.signal(s, SIGTERM);
+    ASSERT_TRUE(cluster.wait_exit(s, std::chrono::seconds(30)).has_value()) << "server " << s;
+    cluster.start(s);
+  }
+  DfsClient after_restart(client_config_for(cluster));
+  EXPECT_EQ(error_code(after_restart.stat(remote("/k/f"))), Errc::not_found);
+  EXPECT_EQ(names_in(remote("/k")), std::vector<std::string>{"g"});
+
+  auto dir = client.stat(remote("/k"));
+  ASSERT_TRUE(dir.ok()) << dir.error().message();
+  auto refused = client.remove(remote("/k"), {.known = *dir});
+  EXPECT_EQ(error_code(refused), Errc::is_directory) << error_message(refused);
 }
 
 TEST_F(ClientNamespace, RmdirSucceedsOnceEveryFileInsideIsRemovedAndTheNamesCanBeReused) {
