@@ -221,23 +221,31 @@ Result<EntryInfo> VersionWriter::write_copy(const RemotePath& path, const EntryI
   return commit_if_enough(path, version, attributes, n, outcome, protocol::CommitDurability::now);
 }
 
+VersionWriter::CommitOutcome VersionWriter::commit_on(const RemotePath& path, const VersionId& version,
+                                                     std::uint64_t servers_bits,
+                                                     protocol::CommitDurability durability) {
+  std::vector<int> servers;
+  for (int s = 0; s < pool_.size(); ++s) {
+    if (servers_bits & (std::uint64_t{1} << s)) servers.push_back(s);
+  }
+  const auto outcomes = pool_.exchange_all(servers, [&](std::size_t, ServerConnection& connection) {
+    return connection.send_commit(path, version, durability);
+  });
+  CommitOutcome outcome{servers.size(), {}};
+  for (const auto& st : outcomes) {
+    if (!st) outcome.failed.push_back(st.error());
+  }
+  return outcome;
+}
+
 Status VersionWriter::make_durable(const RemotePath& path, const EntryInfo& written) {
   std::uint64_t holding = 0;
   for (const auto bits : written.holders) holding |= bits;
-  std::vector<int> servers;
-  for (int s = 0; s < pool_.size(); ++s) {
-    if (holding & (std::uint64_t{1} << s)) servers.push_back(s);
-  }
-  const auto outcomes = pool_.exchange_all(servers, [&](std::size_t, ServerConnection& connection) {
-    return connection.send_commit(path, written.version, protocol::CommitDurability::now);
-  });
-  std::vector<Error> failed;
-  for (const auto& st : outcomes) {
-    if (!st) failed.push_back(st.error());
-  }
-  if (failed.empty() || failed.size() < servers.size()) return {};
-  return Error(dominant_code(failed), "could not make the commit of " + path.display() + " durable: " +
-                                          join_messages(failed));
+  if (holding == 0) return {};
+  const auto committed = commit_on(path, written.version, holding, protocol::CommitDurability::now);
+  if (!committed.none_committed()) return {};
+  return Error(dominant_code(committed.failed), "could not make the commit of " + path.display() + " durable: " +
+                                                    join_messages(committed.failed));
 }
 
 Result<EntryInfo> VersionWriter::commit_if_enough(const RemotePath& path, const VersionId& version,
@@ -263,19 +271,11 @@ Result<EntryInfo> VersionWriter::commit_if_enough(const RemotePath& path, const 
 
   // Every server holding a part hears the commit; one that does not is rolled forward by
   // readers (a commit anywhere makes the version usable) and by heal.
-  std::vector<int> servers;
-  for (int s = 0; s < pool_.size(); ++s) {
-    if (storing_servers & (std::uint64_t{1} << s)) servers.push_back(s);
-  }
-  const auto outcomes = pool_.exchange_all(
-      servers, [&](std::size_t, ServerConnection& connection) { return connection.send_commit(path, version, durability); });
-  std::vector<Error> failed;
-  for (const auto& st : outcomes) {
-    if (!st) failed.push_back(st.error());
-  }
-  if (failed.size() == servers.size()) {
-    return Error(dominant_code(failed), "could not commit " + path.display() + ", so the previous version stays: " +
-                                            join_messages(failed));
+  const auto committed = commit_on(path, version, storing_servers, durability);
+  if (committed.none_committed()) {
+    return Error(dominant_code(committed.failed), "could not commit " + path.display() +
+                                                      ", so the previous version stays: " +
+                                                      join_messages(committed.failed));
   }
 
   if (degraded) counters_.degraded_writes.fetch_add(1, std::memory_order_relaxed);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "client-core/client_counters.h"
 #include "client-core/dfs_client.h"
@@ -43,6 +44,14 @@ class VersionWriter {
 
  private:
   struct StoreOutcome;
+  struct CommitOutcome {
+    std::size_t asked = 0;
+    std::vector<Error> failed;
+    bool none_committed() const { return failed.size() == asked; }
+  };
+  // Commits `version` on every server whose bit is set in `servers_bits`, side by side.
+  CommitOutcome commit_on(const RemotePath& path, const VersionId& version, std::uint64_t servers_bits,
+                          protocol::CommitDurability durability);
   // write() of a file whose parts are all small: every copy's request goes out from this
   // thread, then every answer is read (ServerPool::exchange_all).
   Result<EntryInfo> write_small(const RemotePath& path, const VersionId& version,
