@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "tests/fuse/mounted_store.h"
 #include "tests/support/metrics_scrape.h"
@@ -26,25 +27,36 @@ class MountFsync : public MountedStore {
     return {.extra_yaml = "admin_listen: 127.0.0.1:0\n", .verbose = false};
   }
 
-  double commits_on(int server) {
+  std::uint16_t metrics_port(int server) const {
     const auto port = metrics_port_in_log(cluster().log(server));
     if (!port) ADD_FAILURE() << "no 'metrics on' line in the log of server " << server;
-    return scrape_metrics(port.value_or(0)).value(kCommits);
+    return port.value_or(0);
   }
 
-  double total_commits() {
-    double sum = 0;
-    for (int s = 0; s < cluster().size(); ++s) sum += commits_on(s);
-    return sum;
+  // Every server's commits so far.
+  std::vector<double> commits() const {
+    std::vector<double> counts;
+    for (int s = 0; s < cluster().size(); ++s) counts.push_back(scrape_metrics(metrics_port(s)).value(kCommits));
+    return counts;
   }
 
-  // A server counts a request after its answer left: waits (bounded) until the servers' commits
-  // add up to `want`, and returns the last sum seen.
-  double commits_reach(double want) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    double seen = total_commits();
-    while (seen < want && std::chrono::steady_clock::now() < deadline) seen = total_commits();
-    return seen;
+  // A server counts a request after its answer left: waits (bounded, each server) until every
+  // server has counted `more` commits beyond `before`, and returns the counts then seen.
+  std::vector<double> commits_reach(const std::vector<double>& before, double more) const {
+    std::vector<double> counts;
+    for (int s = 0; s < cluster().size(); ++s) {
+      const double want = before[static_cast<std::size_t>(s)] + more;
+      const auto scrape = scrape_metrics_until(
+          metrics_port(s), [&](const MetricsScrape& now) { return now.value(kCommits) >= want; },
+          std::chrono::seconds(5));
+      counts.push_back(scrape.value(kCommits));
+    }
+    return counts;
+  }
+
+  static std::vector<double> plus(std::vector<double> counts, double more) {
+    for (auto& c : counts) c += more;
+    return counts;
   }
 
   static void write_all(int fd, const std::string& bytes) {
@@ -53,9 +65,9 @@ class MountFsync : public MountedStore {
 };
 
 TEST_F(MountFsync, AClosedFilesCommitIsMadeDurableByFsyncOnceAndADirtyFileCommitsAtTheFsync) {
-  const int servers = cluster().size();  // a file of 4 parts or more has parts on every server
+  // A file of 4 parts or more has parts on every server: each step is one commit per server.
   const std::string path = (mountpoint() / "f.bin").string();
-  const double before = total_commits();
+  const std::vector<double> before = commits();
 
   const int writer = ::open(path.c_str(), O_CREAT | O_RDWR, 0644);
   ASSERT_GE(writer, 0) << std::strerror(errno);
@@ -63,10 +75,10 @@ TEST_F(MountFsync, AClosedFilesCommitIsMadeDurableByFsyncOnceAndADirtyFileCommit
   ASSERT_GE(reader, 0) << std::strerror(errno);
   write_all(writer, std::string(100'000, 'a'));
   ASSERT_EQ(::close(writer), 0) << std::strerror(errno);  // the close's commit, durable later
-  EXPECT_EQ(commits_reach(before + servers), before + servers);
+  EXPECT_EQ(commits_reach(before, 1), plus(before, 1));
 
   ASSERT_EQ(::fsync(reader), 0) << std::strerror(errno);  // that commit, durable now
-  EXPECT_EQ(commits_reach(before + 2 * servers), before + 2 * servers);
+  EXPECT_EQ(commits_reach(before, 2), plus(before, 2));
   ASSERT_EQ(::fsync(reader), 0) << std::strerror(errno);  // durable already: nothing to send
 
   // A dirty file: fsync is its commit (durable before it returns), and the close has nothing left.
@@ -77,7 +89,7 @@ TEST_F(MountFsync, AClosedFilesCommitIsMadeDurableByFsyncOnceAndADirtyFileCommit
   ASSERT_EQ(::close(again), 0) << std::strerror(errno);
   ASSERT_EQ(::close(reader), 0) << std::strerror(errno);
   // Exactly one commit per server more: the second fsync above and this close sent none.
-  EXPECT_EQ(commits_reach(before + 3 * servers), before + 3 * servers);
+  EXPECT_EQ(commits_reach(before, 3), plus(before, 3));
   auto got = client().stat(*RemotePath::parse("/f.bin"));
   ASSERT_TRUE(got.ok()) << got.error().message();
   EXPECT_EQ(got->attributes.size, 100'000u);
