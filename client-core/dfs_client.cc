@@ -372,15 +372,29 @@ Result<EntryInfo> DfsClient::get_file(const RemotePath& path, const std::filesys
 
 Result<std::size_t> DfsClient::read(const RemotePath& path, const EntryInfo& entry, std::uint64_t offset,
                                     std::span<char> buffer) {
+  const std::span<char> buffers[] = {buffer};
+  return read(path, entry, offset, buffers);
+}
+
+Result<std::size_t> DfsClient::read(const RemotePath& path, const EntryInfo& entry, std::uint64_t offset,
+                                    std::span<const std::span<char>> buffers) {
   const std::uint64_t size = entry.attributes.size;
-  if (offset >= size || buffer.empty()) return std::size_t{0};
-  const auto length = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size - offset));
-  // The bytes are received straight into `buffer`: the sink has nothing left to copy.
+  if (offset >= size) return std::size_t{0};
+  // The buffers the file's end leaves room for, the last one cut there.
+  std::vector<std::span<char>> filled;
+  std::uint64_t length = 0;
+  for (const auto& b : buffers) {
+    if (length == size - offset) break;
+    if (b.empty()) continue;
+    filled.push_back(b.first(static_cast<std::size_t>(std::min<std::uint64_t>(b.size(), size - offset - length))));
+    length += filled.back().size();
+  }
+  if (length == 0) return std::size_t{0};
+  // The bytes are received straight into the buffers: the sink has nothing left to copy.
   auto st = impl_->reader.read(
-      path, entry, offset, length, [](std::uint64_t, std::string_view) -> Status { return {}; }, {},
-      buffer.first(length));
+      path, entry, offset, length, [](std::uint64_t, std::string_view) -> Status { return {}; }, {}, filled);
   if (!st) return st.error();
-  return length;
+  return static_cast<std::size_t>(length);
 }
 
 }  // namespace dfs::client

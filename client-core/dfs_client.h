@@ -231,6 +231,10 @@ class DfsClient {
   // end of the file. Each part comes from whichever of its holders answers.
   Result<std::size_t> read(const RemotePath& path, const EntryInfo& entry, std::uint64_t offset,
                            std::span<char> buffer);
+  // The same into `buffers`, filled one after the other as if they were one: the mount reads
+  // ahead into blocks it hands to the kernel one by one.
+  Result<std::size_t> read(const RemotePath& path, const EntryInfo& entry, std::uint64_t offset,
+                           std::span<const std::span<char>> buffers);
 
   // Deletes a file or symlink (is_directory for a directory: use rmdir).
   Status remove(const RemotePath& path, const RemoveOptions& options = {});

@@ -23,6 +23,7 @@ struct Piece {
   std::uint64_t file_offset = 0;
   bool whole_part = false;
   std::size_t stripe = 0;  // which stripe of its part's range: picks the holder to try first
+  std::size_t buffer = 0;  // which destination buffer it lands in
 };
 
 std::vector<Piece> pieces_of(const EntryInfo& entry, std::uint64_t offset, std::uint64_t length) {
@@ -46,6 +47,32 @@ std::vector<Piece> pieces_of(const EntryInfo& entry, std::uint64_t offset, std::
     }
   }
   return pieces;
+}
+
+// Cuts the pieces at the joints between destination buffers (file offsets, ascending), so each
+// is received into one buffer, and notes which. A whole part cut in two is read as two ranges.
+void fit_to_buffers(std::vector<Piece>& pieces, const std::vector<std::uint64_t>& joints) {
+  if (joints.empty()) return;
+  std::vector<Piece> fitted;
+  fitted.reserve(pieces.size() + joints.size());
+  for (Piece piece : pieces) {
+    auto joint = std::ranges::upper_bound(joints, piece.file_offset);
+    piece.buffer = static_cast<std::size_t>(joint - joints.begin());
+    while (joint != joints.end() && *joint < piece.file_offset + piece.length) {
+      Piece head = piece;
+      head.whole_part = false;
+      head.length = *joint - piece.file_offset;
+      fitted.push_back(head);
+      piece.whole_part = false;
+      piece.offset_in_part += head.length;
+      piece.file_offset += head.length;
+      piece.length -= head.length;
+      ++piece.buffer;
+      ++joint;
+    }
+    fitted.push_back(piece);
+  }
+  pieces = std::move(fitted);
 }
 
 // Holders of a part in the order to try them: parts start on different servers, so a whole-file
@@ -95,13 +122,21 @@ Error all_copies_failed(const RemotePath& path, int part, const std::vector<Erro
 }  // namespace
 
 Status VersionReader::read(const RemotePath& path, const EntryInfo& entry, std::uint64_t offset, std::uint64_t length,
-                           const RangeSink& sink, const ProgressCallback& progress, std::span<char> destination) {
+                           const RangeSink& sink, const ProgressCallback& progress,
+                           std::span<const std::span<char>> destination) {
   if (length == 0) return {};
   if (!entry.complete()) {
     return Error(Errc::incomplete, "cannot rebuild " + path.display() + ": " + entry.missing_text() +
                                        "; start the servers that hold it and try again");
   }
-  const auto pieces = pieces_of(entry, offset, length);
+  auto pieces = pieces_of(entry, offset, length);
+  std::vector<std::uint64_t> buffer_starts{offset};  // file offset of each destination buffer
+  std::vector<std::uint64_t> joints;                 // the same without the first
+  for (std::size_t i = 0; i + 1 < destination.size(); ++i) {
+    buffer_starts.push_back(buffer_starts.back() + destination[i].size());
+    joints.push_back(buffer_starts.back());
+  }
+  fit_to_buffers(pieces, joints);
   std::vector<std::optional<Error>> errors(pieces.size());
   ReadProgress reporter(progress, length);
 
@@ -122,9 +157,11 @@ Status VersionReader::read(const RemotePath& path, const EntryInfo& entry, std::
       std::optional<PartRange> range;
       if (!piece.whole_part) range = PartRange{piece.offset_in_part, piece.length};
       auto got = pool_.with_connection<PartInfo>(server, [&](ServerConnection& c) {
-        const auto into = destination.empty() ? std::span<char>()
-                                              : destination.subspan(static_cast<std::size_t>(piece.file_offset - offset),
-                                                                    static_cast<std::size_t>(piece.length));
+        const auto into = destination.empty()
+                              ? std::span<char>()
+                              : destination[piece.buffer].subspan(
+                                    static_cast<std::size_t>(piece.file_offset - buffer_starts[piece.buffer]),
+                                    static_cast<std::size_t>(piece.length));
         return c.get_part(path, piece.part + 1, entry.version, range, part_sink, into);
       });
       if (got && received != piece.length) {

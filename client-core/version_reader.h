@@ -26,11 +26,12 @@ class VersionReader {
 
   // Bytes [offset, offset + length) of `entry` (length already clipped to the file). A part read
   // whole is checked against its XXH3 by the connection; a partial range is checked block by
-  // block by the server. Errc::incomplete when a needed part has no holder. With `destination`
-  // (`length` bytes), every byte is received straight into its place there, and `sink` is called
-  // with views into it.
+  // block by the server. Errc::incomplete when a needed part has no holder. With `destination`,
+  // buffers that hold the range one after the other (`length` bytes in all), every byte is
+  // received straight into its place there, and `sink` is called with views into them.
   Status read(const RemotePath& path, const EntryInfo& entry, std::uint64_t offset, std::uint64_t length,
-              const RangeSink& sink, const ProgressCallback& progress = {}, std::span<char> destination = {});
+              const RangeSink& sink, const ProgressCallback& progress = {},
+              std::span<const std::span<char>> destination = {});
 
  private:
   ServerPool& pool_;

@@ -5,7 +5,9 @@
 #include <fcntl.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -170,31 +172,50 @@ int create(const char* kernel_path, mode_t mode, fuse_file_info* fi) {
   return 0;
 }
 
-int read(const char* kernel_path, char* buffer, size_t size, off_t offset, fuse_file_info* fi) {
+// The answer as read_buf hands it to libfuse, which sends it and then frees the vector and the
+// bytes with free(3).
+int hand_over(ReadBytes answer, fuse_bufvec** out) {
+  auto* vector = static_cast<fuse_bufvec*>(std::malloc(sizeof(fuse_bufvec)));
+  if (vector == nullptr) return -ENOMEM;
+  vector->count = 1;
+  vector->idx = 0;
+  vector->off = 0;
+  vector->buf[0].size = answer.size;
+  vector->buf[0].flags = static_cast<fuse_buf_flags>(0);
+  vector->buf[0].mem = answer.bytes.release();
+  vector->buf[0].fd = -1;
+  vector->buf[0].pos = 0;
+  *out = vector;
+  return 0;
+}
+
+int read_buf(const char* kernel_path, fuse_bufvec** out, size_t size, off_t offset, fuse_file_info* fi) {
   auto& mount = mount_state();
   FileHandle& handle = handle_of(fi);
   OpenFile& file = *handle.file;
   std::shared_lock lock(file.mutex);
   if (file.spool) {
-    auto got = file.spool->read(static_cast<std::uint64_t>(offset), buffer, size);
+    ReadBytes answer{allocate_bytes(size), size};
+    auto got = file.spool->read(static_cast<std::uint64_t>(offset), answer.bytes.get(), size);
     if (!got) return reply_error("read", kernel_path, got.error());
-    return static_cast<int>(*got);
+    answer.size = *got;
+    return hand_over(std::move(answer), out);
   }
   const bool written_here = file.spool_committed_away && file.committed;
-  if (!handle.pinned && !written_here) return 0;
+  if (!handle.pinned && !written_here) return hand_over({}, out);
   auto path = open_path(kernel_path);
   if (!path) return reply_error("read", kernel_path, path.error());
   const bool metadata_changed_here = file.committed && handle.pinned &&
                                      std::ranges::find(file.same_bytes, handle.pinned->version) != file.same_bytes.end();
   const client::EntryInfo& version = written_here || metadata_changed_here ? *file.committed : *handle.pinned;
   auto got = handle.read_ahead.read(
-      version.version, version.attributes.size, static_cast<std::uint64_t>(offset), std::span(buffer, size),
+      version.version, version.attributes.size, static_cast<std::uint64_t>(offset), size,
       // Owns its copies: the next window is fetched on another thread after this read returns.
-      [client = mount.client.get(), path = *path, version](std::uint64_t at, std::span<char> into) {
+      [client = mount.client.get(), path = *path, version](std::uint64_t at, std::span<const std::span<char>> into) {
         return client->read(path, version, at, into);
       });
   if (!got) return reply_error("read", kernel_path, got.error());
-  return static_cast<int>(*got);
+  return hand_over(std::move(*got), out);
 }
 
 int write_buf(const char* kernel_path, fuse_bufvec* data, off_t offset, fuse_file_info* fi) {

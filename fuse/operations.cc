@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <string_view>
+#include <tuple>
 
 #include "fuse/fuse_metrics.h"
 #include "fuse/kernel_read_ahead.h"
@@ -22,7 +23,9 @@ struct OperationName {
   char chars[N];
 };
 
-enum class Moves { nothing, bytes_read, bytes_written };  // what a positive result counts
+// What a successful call moved: nothing, the bytes of read_buf's answer, or as many bytes as a
+// write's (positive) result says.
+enum class Moves { nothing, bytes_read, bytes_written };
 
 // The table's entry for `Operation`: calls it and counts its result into the mount's metrics
 // (when admin_listen turned them on), so no operation carries metrics code of its own.
@@ -36,7 +39,10 @@ struct Counted<Name, Operation, moves> {
     if (FuseMetrics* metrics = mount_state().metrics; metrics != nullptr) {
       const int outcome = result < 0 ? static_cast<int>(result) : 0;
       metrics->operation_done(Name.view(), outcome);
-      if constexpr (moves == Moves::bytes_read) metrics->read_done(static_cast<int>(result));
+      if constexpr (moves == Moves::bytes_read) {
+        fuse_bufvec* const answer = *std::get<1>(std::tie(args...));
+        metrics->read_done(result < 0 ? static_cast<int>(result) : static_cast<int>(fuse_buf_size(answer)));
+      }
       if constexpr (moves == Moves::bytes_written) metrics->write_done(static_cast<int>(result));
     }
     return result;
@@ -80,7 +86,7 @@ fuse_operations operations() {
   ops.rmdir = Counted<"rmdir", rmdir>::call;
   ops.open = Counted<"open", open>::call;
   ops.create = Counted<"create", create>::call;
-  ops.read = Counted<"read", read, Moves::bytes_read>::call;
+  ops.read_buf = Counted<"read", read_buf, Moves::bytes_read>::call;
   ops.write_buf = Counted<"write", write_buf, Moves::bytes_written>::call;
   ops.truncate = Counted<"truncate", truncate>::call;
   ops.flush = Counted<"flush", flush>::call;

@@ -28,7 +28,8 @@ int rmdir(const char* path);
 
 int open(const char* path, fuse_file_info* fi);
 int create(const char* path, mode_t mode, fuse_file_info* fi);
-int read(const char* path, char* buffer, size_t size, off_t offset, fuse_file_info* fi);
+// Answers in memory libfuse takes over: a read-ahead block is sent without a copy.
+int read_buf(const char* path, fuse_bufvec** buffer, size_t size, off_t offset, fuse_file_info* fi);
 // Writes come as a fuse_bufvec: spliced straight from the kernel into the spool file when it can.
 int write_buf(const char* path, fuse_bufvec* data, off_t offset, fuse_file_info* fi);
 int truncate(const char* path, off_t size, fuse_file_info* fi);

@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <span>
+#include <string>
+#include <vector>
 
 #include "client-core/dfs_client.h"
 #include "common/placement.h"
@@ -415,6 +418,42 @@ TEST_F(ClientNamespace, LongRangedReadsAreStripedOverBothHoldersAndStayExact) {
   cluster.kill(3);
   DfsClient after(client_config_for(cluster));
   expect_range(after, 0, 24 * 1024 * 1024);
+}
+
+TEST_F(ClientNamespace, AReadIntoSeveralBuffersFillsThemInOrderAcrossPartBoundaries) {
+  // The mount reads ahead into 1 MiB blocks: pieces of parts are cut where one buffer ends, and
+  // a whole part cut so is read as ranges. Every byte must land in its place, also when the
+  // buffers reach past the file's end.
+  const auto path = remote("/scattered");
+  const std::uint64_t size = 5 * 1024 * 1024 + 3;  // parts of about 1.25 MiB
+  const auto bytes = random_bytes(size, 96);
+  ASSERT_TRUE(put_bytes(client, path, bytes).ok());
+  auto entry = client.stat(path);
+  ASSERT_TRUE(entry.ok()) << entry.error().message();
+  auto expect_read = [&](std::uint64_t offset, const std::vector<std::size_t>& sizes) {
+    SCOPED_TRACE("offset " + std::to_string(offset) + ", " + std::to_string(sizes.size()) + " buffers");
+    std::vector<std::string> buffers;
+    for (const auto n : sizes) buffers.emplace_back(n, '\0');
+    std::vector<std::span<char>> spans;
+    for (auto& b : buffers) spans.emplace_back(b.data(), b.size());
+    std::uint64_t asked = 0;
+    for (const auto n : sizes) asked += n;
+    auto n = client.read(path, *entry, offset, spans);
+    ASSERT_TRUE(n.ok()) << n.error().message();
+    const std::uint64_t expected = std::min<std::uint64_t>(asked, size - offset);
+    ASSERT_EQ(*n, expected);
+    std::uint64_t at = offset;
+    for (const auto& b : buffers) {
+      const auto filled = static_cast<std::size_t>(std::min<std::uint64_t>(b.size(), offset + expected - at));
+      EXPECT_TRUE(b.compare(0, filled, bytes, static_cast<std::size_t>(at), filled) == 0) << "bytes differ at " << at;
+      at += filled;
+    }
+  };
+  constexpr std::size_t kMiB = 1024 * 1024;
+  expect_read(0, {kMiB, kMiB, kMiB, kMiB, kMiB, kMiB});  // whole parts cut at each MiB; the last buffer short
+  expect_read(part_offset(size, 4, 1) - 2, {1, 0, 3, kMiB, 7});  // one-byte buffers across a boundary
+  expect_read(kMiB + 17, {2 * kMiB + 5, kMiB});
+  expect_read(size - 4, {2, 2, kMiB});  // the last bytes, then a buffer past the end
 }
 
 }  // namespace
