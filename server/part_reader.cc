@@ -81,19 +81,22 @@ Result<std::string_view> PartReader::read(std::uint64_t offset, std::uint64_t ma
   const std::uint64_t wanted_end = max < stop - offset ? offset + max : stop;  // offset + max may overflow
   const std::uint64_t last_needed_block = (wanted_end - 1) / kBlockBytes;
   const std::uint64_t read_end = std::min(size, (last_needed_block + 1) * kBlockBytes);
-  if (buffer_.size() < read_end - start) buffer_.resize(read_end - start);
-  if (auto st = read_exact(file_.get(), buffer_.data(), read_end - start, data_offset(size) + start, where_); !st) {
+  if (buffer_size_ < read_end - start) {
+    buffer_size_ = static_cast<std::size_t>(read_end - start);
+    buffer_ = std::make_unique_for_overwrite<char[]>(buffer_size_);
+  }
+  if (auto st = read_exact(file_.get(), buffer_.get(), read_end - start, data_offset(size) + start, where_); !st) {
     return st.error();
   }
   for (std::uint64_t b = first_block; b <= last_needed_block; ++b) {
     const std::uint64_t block_start = b * kBlockBytes - start;
     const std::uint64_t block_len = std::min(kBlockBytes, size - b * kBlockBytes);
-    if (xxh3(buffer_.data() + block_start, block_len) != block_sums_[b]) {
+    if (xxh3(buffer_.get() + block_start, block_len) != block_sums_[b]) {
       return Error(Errc::corruption, where_ + " fails its checksum in block " + std::to_string(b) +
                                          "; read the other copy");
     }
   }
-  return std::string_view(buffer_.data() + (offset - start), wanted_end - offset);
+  return std::string_view(buffer_.get() + (offset - start), wanted_end - offset);
 }
 
 }  // namespace dfs::server

