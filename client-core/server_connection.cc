@@ -5,8 +5,11 @@
 #include <pthread.h>
 #include <sys/sendfile.h>
 
+#include <algorithm>
 #include <csignal>
+#include <cstring>
 #include <span>
+#include <utility>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -201,6 +204,27 @@ struct ServerConnection::Impl {
     return Error(Errc::unavailable, "server " + address.display() + " closed the connection without an HTTP answer (" +
                                         ec.message() + " while " + std::string(doing) +
                                         "); if it serves TLS, set 'tls: true' in the client config");
+  }
+
+  // Up to `room` bytes of a body whose header was read: those that came with the header first,
+  // then straight from the socket into `into`. Through Beast's parser every byte was copied once
+  // more, out of `buffer` (7 % of dfs-fuse's CPU on a cold read).
+  std::pair<beast::error_code, std::size_t> read_body_some(char* into, std::size_t room) {
+    if (buffer.size() > 0) {
+      const std::size_t n = std::min(room, buffer.size());
+      std::memcpy(into, buffer.data().data(), n);
+      buffer.consume(n);
+      return {{}, n};
+    }
+    std::size_t n = 0;
+    stream.expires_after(timeouts.io);
+    const auto ec = run([&](auto h) {
+      stream.async_read_some(asio::buffer(into, room), [&n, h](beast::error_code e, std::size_t got) mutable {
+        n = got;
+        h(e);
+      });
+    });
+    return {ec, n};
   }
 
   // Reads a whole (small) response after a header was read into `parser`.
@@ -613,27 +637,21 @@ Result<PartInfo> ServerConnection::get_part(const RemotePath& path, int part, co
     }
     Xxh3Hasher hasher;
     if (into.empty() && s.chunk.size() < kChunk) s.chunk.resize(kChunk);
-    s.reserve_for_body();
-    std::size_t placed = 0;  // bytes already in `into`
-    while (!parser->is_done()) {
-      char* const target = into.empty() ? s.chunk.data() : into.data() + placed;
-      res.body().data = target;
-      res.body().size = into.empty() ? s.chunk.size() : into.size() - placed;
-      s.stream.expires_after(s.timeouts.io);
-      auto ec = s.run([&](auto h) { http::async_read(s.stream, s.buffer, *parser, h); });
-      if (ec == http::error::need_buffer) ec = {};
+    for (std::uint64_t received = 0; received < expected;) {
+      char* const target = into.empty() ? s.chunk.data() : into.data() + received;
+      const auto room = static_cast<std::size_t>(
+          std::min<std::uint64_t>(expected - received, into.empty() ? s.chunk.size() : expected));
+      const auto [ec, n] = s.read_body_some(target, room);
       if (ec == beast::error::timeout) return s.network_error(ec, "reading a part");
       // A body cut short is how a server refuses to send a bad block (or how it looks when it
       // died mid-answer): not a reason to count the server as down, so not `unavailable`.
-      if (ec) {
+      if (ec || n == 0) {
         s.close();
         return Error(Errc::io_error, "server " + s.address.display() + " cut part " + std::to_string(part) + " of " +
-                                         path.display() + " short (" + ec.message() +
+                                         path.display() + " short (" + (ec ? ec.message() : "end of stream") +
                                          "; it may have found a bad block, or stopped)");
       }
-      const std::size_t n = (into.empty() ? s.chunk.size() : into.size() - placed) - res.body().size;
-      if (n == 0) continue;
-      placed += into.empty() ? 0 : n;
+      received += n;
       if (!range) hasher.update(target, n);
       if (auto st = sink(std::string_view(target, n)); !st) {
         s.close();
