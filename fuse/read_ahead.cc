@@ -123,9 +123,13 @@ Result<ReadBytes> ReadAhead::read(const VersionId& version, std::uint64_t file_s
   ReadBytes answer = available > 0 ? window_.take(offset, available) : ReadBytes{};
   next_offset_ = offset + answer.size;
 
-  // Past half of the window, reading on: fetch the next one meanwhile.
+  // Reading on: fetch the next window meanwhile. From the second window on, at once, so that it
+  // is there when this one ends (fetched past half of the window, it often was not: a cold read
+  // ran 8 % slower); in the first, once half of it was read, so that a program reading only a
+  // file's head does not fetch more.
   const std::uint64_t window_end = window_.start + window_.size;
-  if (!next_ && window_end < file_size && next_offset_ >= window_.start + window_.size / 2) {
+  const std::uint64_t fetch_next_at = window_.size > kMinWindow ? window_.start : window_.start + window_.size / 2;
+  if (!next_ && window_end < file_size && next_offset_ >= fetch_next_at) {
     const auto size = static_cast<std::size_t>(std::min<std::uint64_t>(window_size_, file_size - window_end));
     next_ = Pending{window_end, size, std::async(std::launch::async, [fetch, window_end, size] {
                       return fetch_window(fetch, window_end, size);

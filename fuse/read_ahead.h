@@ -3,9 +3,10 @@
 // asks in steps of at most 1 MiB; one ranged GET per step spent more time on the request than
 // on the bytes, a cold read ran at 0.4x the disk.
 //
-// The window doubles from 1 MiB up to kMaxWindow while reads stay sequential, and once half of
-// it has been read the next window is fetched in the background, so the servers' disks and the
-// reader work at the same time (without it a cold read left a third of the CPU idle). A read
+// The window doubles from 1 MiB up to kMaxWindow while reads stay sequential, and the next
+// window is fetched in the background (from the second window on as soon as it is entered, in
+// the first once half of it has been read), so the servers' disks and the reader work at the
+// same time (without it a cold read left a third of the CPU idle). A read
 // elsewhere is passed through as it is and shrinks the window again. The windows belong to one
 // version: reads of another (the file changed, or the descriptor was re-pinned) start afresh.
 // A window is held in blocks of kBlockBytes from its start, in memory from malloc(3). The kernel

@@ -135,6 +135,20 @@ TEST(ReadAhead, AReadAcrossTwoBlocksIsACopyOfBoth) {
   EXPECT_FALSE(file.fetched_into(got->bytes.get()));
 }
 
+TEST(ReadAhead, TheFirstWindowFetchesNoMoreUntilHalfOfItIsReadAndTheNextOnesAtOnce) {
+  FakeFile file{64 << 20};
+  ReadAhead ahead;
+  ASSERT_TRUE(ahead.read(kV1, file.size, 0, 4096, file.fetch()));  // a program reading the head
+  EXPECT_EQ(file.fetches, 1);
+  EXPECT_EQ(ahead.held(), ReadAhead::kMinWindow) << "no second window yet";
+  // Reading on to half of the first window starts the second (2 MiB) in the background.
+  ASSERT_TRUE(ahead.read(kV1, file.size, 4096, ReadAhead::kMinWindow / 2, file.fetch()));
+  EXPECT_EQ(ahead.held(), ReadAhead::kMinWindow + 2 * ReadAhead::kMinWindow);
+  // The first read inside the second window starts the third (4 MiB) at once.
+  ASSERT_TRUE(ahead.read(kV1, file.size, ReadAhead::kMinWindow, 4096, file.fetch()));
+  EXPECT_EQ(ahead.held(), 2 * ReadAhead::kMinWindow + 4 * ReadAhead::kMinWindow);
+}
+
 TEST(ReadAhead, AReadElsewhereIsPassedThroughAsAsked) {
   FakeFile file{64 << 20};
   ReadAhead ahead;
