@@ -8,12 +8,15 @@
 #include "fuse/fuse_metrics.h"
 #include "fuse/kernel_read_ahead.h"
 #include "fuse/mount_state.h"
+#include "fuse/read_ahead.h"
 
 namespace dfs::fuse {
 
 namespace {
 // One FUSE request at most: max_write here, max_read as a mount option (main.cc).
 constexpr unsigned kMaxRequestBytes = 1 << 20;
+// A sequential read arrives as max_read requests, each of which takes one read-ahead block whole.
+static_assert(ReadAhead::kBlockBytes == kMaxRequestBytes);
 
 // An operation's name as a template argument.
 template <std::size_t N>
