@@ -4,8 +4,8 @@
 // a branch per operation rather than a virtual call per byte, so the plain path runs the same
 // Beast and Asio code as a bare tcp_stream.
 //
-// The raw descriptor tricks (splice(2) of a PUT body, sendfile(2) of a file) bypass this type
-// through tcp(): they are correct only when is_tls() is false, and every such place checks it.
+// The one raw descriptor trick, sendfile(2) of a file by the client, bypasses this type
+// through tcp(): it is correct only when is_tls() is false, and the place that uses it checks.
 //
 // Header-only: used by dfs-server and the client core, which both link the dfs_asio target.
 #pragma once

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
+#include <new>
 
 #include "server/confined_dir.h"
 #include "server/part_file_format.h"
@@ -22,6 +24,11 @@ PartWriter::PartWriter(EntryLocks& locks, std::string entry_key, UniqueFd folder
       descriptor_(std::move(descriptor)),
       unsynced_dirs_(std::move(unsynced_dirs)) {
   block_sums_.reserve(block_count(descriptor_.part_size));
+  if (descriptor_.part_size >= kStagingBytes) {
+    // Not every filesystem allows O_DIRECT (EINVAL): then the page cache takes the bytes.
+    const int fd = ::openat(folder_.get(), temp_name_.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC);
+    if (fd >= 0) direct_ = UniqueFd(fd);
+  }
 }
 
 PartWriter::~PartWriter() {
@@ -50,40 +57,68 @@ void PartWriter::hash(const char* data, std::size_t size) {
   hash_into_blocks(data, size);
 }
 
-void PartWriter::advance(std::size_t size) {
-  written_ += size;
+void PartWriter::advance() {
   // Start writeback as the body arrives, so the part's fsync has little left to wait for.
-  if (written_ - flushed_ >= kWritebackBytes) {
+  if (!direct() && accepted_ - flushed_ >= kWritebackBytes) {
     ::sync_file_range(file_.get(), static_cast<off_t>(data_offset(descriptor_.part_size) + flushed_),
-                      static_cast<off_t>(written_ - flushed_), SYNC_FILE_RANGE_WRITE);
-    flushed_ = written_;
+                      static_cast<off_t>(accepted_ - flushed_), SYNC_FILE_RANGE_WRITE);
+    flushed_ = accepted_;
   }
 }
 
-Status PartWriter::write_from_pipe(int pipe_fd, std::size_t size) {
-  if (size > remaining()) {
-    return Error(Errc::invalid_argument, "body is longer than the part size " + std::to_string(descriptor_.part_size));
-  }
-  const auto start = static_cast<off_t>(data_offset(descriptor_.part_size) + written_);
-  off_t at = start;
-  for (std::size_t moved = 0; moved < size;) {
-    const ssize_t n = ::splice(pipe_fd, nullptr, file_.get(), &at, size - moved, SPLICE_F_MOVE);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Error::from_errno(errno, "write part");
-    if (n == 0) return Error(Errc::io_error, "the body's pipe ended early");
-    moved += static_cast<std::size_t>(n);
-  }
-  // The bytes are hashed as the file now holds them, from the page cache they were just put in.
-  if (read_back_.empty()) read_back_.resize(1 << 20);
+int PartWriter::write_at(int fd, const char* data, std::size_t size, std::uint64_t at) {
+  const std::uint64_t base = data_offset(descriptor_.part_size) + at;
   for (std::size_t done = 0; done < size;) {
-    const std::size_t want = std::min(read_back_.size(), size - done);
-    const ssize_t n = ::pread(file_.get(), read_back_.data(), want, start + static_cast<off_t>(done));
+    const ssize_t n = ::pwrite(fd, data + done, size - done, static_cast<off_t>(base + done));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return Error::from_errno(n < 0 ? errno : EIO, "read back part");
-    hash(read_back_.data(), static_cast<std::size_t>(n));
+    if (n < 0) return errno;
+    if (n == 0) return EIO;
     done += static_cast<std::size_t>(n);
   }
-  advance(size);
+  return 0;
+}
+
+std::span<char> PartWriter::receive_space() {
+  if (!staging_) {
+    // Direct writers stage 1 MiB at a time; the others only pass bytes through.
+    staging_bytes_ = static_cast<std::size_t>(std::min<std::uint64_t>(kStagingBytes, descriptor_.part_size));
+    const std::size_t rounded = (staging_bytes_ + kDirectAlign - 1) / kDirectAlign * kDirectAlign;
+    staging_.reset(static_cast<char*>(std::aligned_alloc(kDirectAlign, std::max(rounded, kDirectAlign))));
+    if (!staging_) throw std::bad_alloc();
+  }
+  const auto room = std::min<std::uint64_t>(staging_bytes_ - staged_, remaining());
+  return {staging_.get() + staged_, static_cast<std::size_t>(room)};
+}
+
+Status PartWriter::received(std::size_t size) {
+  if (size > remaining() || staged_ + size > staging_bytes_) {
+    return Error(Errc::invalid_argument, "body is longer than the part size " + std::to_string(descriptor_.part_size));
+  }
+  hash(staging_.get() + staged_, size);
+  staged_ += size;
+  accepted_ += size;
+  if (!direct() || staged_ == staging_bytes_) return write_staged();
+  return {};
+}
+
+Status PartWriter::write_staged() {
+  const std::uint64_t at = accepted_ - staged_;
+  std::size_t whole = direct() ? staged_ / kDirectAlign * kDirectAlign : 0;
+  if (whole > 0) {
+    if (const int err = write_at(direct_.get(), staging_.get(), whole, at); err != 0) {
+      // Alignment refused (a device with blocks over 4 KiB): the page cache takes the rest.
+      if (err != EINVAL) return Error::from_errno(err, "write part");
+      direct_ = UniqueFd();
+      whole = 0;
+    }
+  }
+  if (whole < staged_) {
+    if (const int err = write_at(file_.get(), staging_.get() + whole, staged_ - whole, at + whole); err != 0) {
+      return Error::from_errno(err, "write part");
+    }
+    advance();
+  }
+  staged_ = 0;
   return {};
 }
 
@@ -91,24 +126,27 @@ Status PartWriter::write(const char* data, std::size_t size) {
   if (size > remaining()) {
     return Error(Errc::invalid_argument, "body is longer than the part size " + std::to_string(descriptor_.part_size));
   }
-  hash(data, size);
-  const std::uint64_t base = data_offset(descriptor_.part_size) + written_;
-  std::size_t done = 0;
-  while (done < size) {
-    const ssize_t n = ::pwrite(file_.get(), data + done, size - done, static_cast<off_t>(base + done));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Error::from_errno(errno, "write part");
+  if (direct()) {
+    while (size > 0) {
+      const auto space = receive_space();
+      const std::size_t take = std::min(space.size(), size);
+      std::memcpy(space.data(), data, take);
+      if (auto st = received(take); !st) return st;
+      data += take;
+      size -= take;
     }
-    done += static_cast<std::size_t>(n);
+    return {};
   }
-  advance(size);
+  hash(data, size);
+  if (const int err = write_at(file_.get(), data, size, accepted_); err != 0) return Error::from_errno(err, "write part");
+  accepted_ += size;
+  advance();
   return {};
 }
 
 Status PartWriter::check() const {
-  if (written_ != descriptor_.part_size) {
-    return Error(Errc::invalid_argument, "body has " + std::to_string(written_) + " bytes, part size is " +
+  if (accepted_ != descriptor_.part_size) {
+    return Error(Errc::invalid_argument, "body has " + std::to_string(accepted_) + " bytes, part size is " +
                                              std::to_string(descriptor_.part_size));
   }
   const std::uint64_t actual = whole_.digest();
@@ -122,6 +160,7 @@ Status PartWriter::check() const {
 Status PartWriter::seal() {
   if (sealed_) return {};
   if (auto st = check(); !st) return st;
+  if (auto st = write_staged(); !st) return st;
   if (block_fill_ > 0) block_sums_.push_back(block_.digest());
 
   std::string head = encode_part_header(descriptor_);

@@ -4,17 +4,12 @@
 //                                 server make the commit durable in its next batch
 // PUT /<path>?version=V&drop=1   removes staged version V, or committed tombstone V (no body)
 // With X-Dfs-Copy-From: W and no body, part K of V takes the bytes of part K of W.
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <algorithm>
 #include <memory>
+#include <span>
 #include <vector>
-
-#include "common/unique_fd.h"
 
 #include "common/checksum.h"
 #include "common/placement.h"
@@ -113,89 +108,27 @@ struct BodyOutcome {
   bool peer_gone = false;  // nobody to answer
 };
 
-// Waits until the socket has bytes to read, or the idle timeout passes (timeout).
-asio::awaitable<beast::error_code> wait_readable(Exchange& ex) {
-  auto& socket = ex.stream.tcp().socket();
-  asio::steady_timer deadline(socket.get_executor(), ex.server.config.idle_timeout);
-  // Shared with the timer's handler, which may still run (already due) after this returns; it
-  // touches the socket only while this wait is on. Both run on the connection's one thread.
-  struct WaitState {
-    bool waiting = true;
-    bool timed_out = false;
-  };
-  auto state = std::make_shared<WaitState>();
-  deadline.async_wait([&socket, state](const beast::error_code& ec) {
-    if (ec || !state->waiting) return;  // cancelled, or the socket answered first
-    state->timed_out = true;
-    beast::error_code ignored;
-    socket.cancel(ignored);
-  });
-  beast::error_code ec;
-  co_await socket.async_wait(asio::ip::tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, ec));
-  state->waiting = false;
-  deadline.cancel();
-  co_return state->timed_out ? beast::error_code(beast::error::timeout) : ec;
-}
-
-// The rest of a large body, moved from the socket into the part file with splice(2) through a
-// pipe: the bytes never pass through this process (the writer hashes them from the page
-// cache), which saves the copy into a buffer of ours and out again. Plain connections only:
-// under TLS the socket carries records that must be decrypted first.
-asio::awaitable<BodyOutcome> splice_body(Exchange& ex, PartWriter& writer, std::uint64_t remaining) {
-  int ends[2];
-  if (::pipe2(ends, O_CLOEXEC | O_NONBLOCK) != 0) co_return BodyOutcome{Error::from_errno(errno, "pipe for a PUT body")};
-  const UniqueFd from_pipe(ends[0]);
-  const UniqueFd into_pipe(ends[1]);
-  const int capacity = ::fcntl(into_pipe.get(), F_SETPIPE_SZ, static_cast<int>(kStreamChunk));
-  const std::size_t step = capacity > 0 ? static_cast<std::size_t>(capacity) : 64 * 1024;
-  beast::error_code nb;
-  ex.stream.tcp().socket().native_non_blocking(true, nb);
-  const int socket_fd = ex.stream.tcp().socket().native_handle();
-  while (remaining > 0) {
-    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(step, remaining));
-    const ssize_t n = ::splice(socket_fd, nullptr, into_pipe.get(), nullptr, want, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-    if (n > 0) {
-      if (auto st = writer.write_from_pipe(from_pipe.get(), static_cast<std::size_t>(n)); !st) co_return BodyOutcome{st};
-      remaining -= static_cast<std::uint64_t>(n);
-      continue;
-    }
-    if (n == 0) co_return BodyOutcome{Error(Errc::io_error, "the client closed the connection mid-body"), true};
-    if (errno == EINTR) continue;
-    if (errno != EAGAIN) co_return BodyOutcome{Error::from_errno(errno, "receiving the body"), true};
-    if (auto ec = co_await wait_readable(ex); ec) {
-      co_return BodyOutcome{Error(Errc::io_error, "receiving the body failed: " + ec.message()), true};
-    }
-  }
-  ex.body_read_directly = true;
-  co_return BodyOutcome{};
-}
-
 // Streams the body into the writer. The body has a Content-Length (chunked bodies are refused),
-// so after the bytes that arrived with the header it is read from the socket directly: large
-// bodies are spliced into the file (on plain connections), smaller ones and all TLS bodies
-// read into a chunk of up to 1 MiB. Through
-// the parser, every byte was copied once more and reads were capped at 64 KiB, which held a
-// 1 GiB PUT to a fraction of the disk's speed.
+// so after the bytes that arrived with the header it is read from the stream (plain or TLS)
+// straight into the writer's buffer, up to 1 MiB a read: through the parser, every byte was
+// copied once more and reads were capped at 64 KiB, which held a 1 GiB PUT to a fraction of the
+// disk's speed. A large part's buffer is then written to the disk with O_DIRECT, so its bytes
+// are copied once in all, from the socket.
 asio::awaitable<BodyOutcome> receive_body(Exchange& ex, PartWriter& writer) {
-  std::uint64_t remaining = writer.remaining();
-  const std::size_t early = static_cast<std::size_t>(std::min<std::uint64_t>(ex.buffer.size(), remaining));
+  const std::size_t early = static_cast<std::size_t>(std::min<std::uint64_t>(ex.buffer.size(), writer.remaining()));
   if (early > 0) {
     const auto bytes = ex.buffer.data();
     if (auto st = writer.write(static_cast<const char*>(bytes.data()), early); !st) co_return BodyOutcome{st};
     ex.buffer.consume(early);
-    remaining -= early;
   }
-  if (remaining >= kStreamChunk && !ex.stream.is_tls()) co_return co_await splice_body(ex, writer, remaining);
-  std::vector<char> chunk(static_cast<std::size_t>(std::min<std::uint64_t>(kStreamChunk, remaining)));
-  while (remaining > 0) {
-    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), remaining));
+  while (writer.remaining() > 0) {
+    const std::span<char> space = writer.receive_space();
     ex.stream.expires_after(ex.server.config.idle_timeout);
     beast::error_code ec;
     const std::size_t received = co_await ex.stream.async_read_some(
-        asio::buffer(chunk.data(), want), asio::redirect_error(asio::use_awaitable, ec));
+        asio::buffer(space.data(), space.size()), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return BodyOutcome{Error(Errc::io_error, "receiving the body failed: " + ec.message()), true};
-    if (auto st = writer.write(chunk.data(), received); !st) co_return BodyOutcome{st};
-    remaining -= received;
+    if (auto st = writer.received(received); !st) co_return BodyOutcome{st};
   }
   ex.body_read_directly = true;
   co_return BodyOutcome{};

@@ -1,5 +1,5 @@
 // A PUT body is checked against the XXH3 its request declares, on both of the server's receive
-// paths (small bodies read into a buffer, bodies of 1 MiB and more spliced into the file), and a
+// paths (small parts written through the page cache, parts of 1 MiB and more with O_DIRECT), and a
 // client that stalls mid-body is cut off after the idle timeout. Either way nothing is stored:
 // no part is listed, the old version still reads, and no temp file is left in the root.
 #include <gtest/gtest.h>

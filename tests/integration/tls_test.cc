@@ -1,6 +1,6 @@
 // TLS between client and servers, with certificates made at test time: bytes come back
 // identical over TLS on every body path (empty, small, and large parts, which on plain
-// connections go through sendfile and splice), and every way a TLS setup can be wrong ends
+// connections the client sends with sendfile), and every way a TLS setup can be wrong ends
 // in one line a person can act on, within the timeouts: a plain client, a client that trusts
 // another CA, a certificate for another host, and a server config that is half done.
 #include <gtest/gtest.h>
@@ -59,7 +59,7 @@ TEST_F(TlsTest, FilesOfEverySizeRoundTripByteIdentical) {
   TestCluster cluster(tls_options());
   DfsClient client(client_config_for(cluster));
   // 0 B: no body at all; 1 MiB + 3: parts sent whole or after 100-continue; 20 MiB: 5 MiB
-  // parts, which a plain connection would sendfile out of the client and splice into the server.
+  // parts, which a plain connection would sendfile out of the client.
   for (const std::uint64_t size : {std::uint64_t{0}, kMiB + 3, 20 * kMiB}) {
     SCOPED_TRACE(std::to_string(size) + " bytes");
     const auto in = scratch_ / ("in-" + std::to_string(size));

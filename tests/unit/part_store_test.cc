@@ -5,6 +5,7 @@
 #include "server/part_store.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -213,6 +214,71 @@ TEST_F(PartStoreTest, PartsOfEverySizeReadBackIdenticalAtAnyOffset) {
     const auto at_end = reader->read(size, 100);
     ASSERT_TRUE(at_end.ok());
     EXPECT_TRUE(at_end->empty());
+  }
+}
+
+// Whether files in `dir` can be opened with O_DIRECT (not every filesystem allows it).
+bool allows_direct_io(const fs::path& dir) {
+  const fs::path probe = dir / "direct-probe";
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_DIRECT | O_CLOEXEC, 0600);
+  if (fd >= 0) ::close(fd);
+  fs::remove(probe);
+  return fd >= 0;
+}
+
+// Pages of [offset, offset + length) of `file` in the page cache.
+std::size_t cached_pages(const fs::path& file, std::uint64_t offset, std::uint64_t length) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  EXPECT_GE(fd, 0) << file;
+  const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  const std::uint64_t first = offset / page;
+  const std::uint64_t end = (offset + length + page - 1) / page;
+  const std::size_t mapped = static_cast<std::size_t>(end * page);
+  void* map = ::mmap(nullptr, mapped, PROT_READ, MAP_SHARED, fd, 0);
+  ::close(fd);
+  EXPECT_NE(map, MAP_FAILED);
+  std::vector<unsigned char> resident(static_cast<std::size_t>(end));
+  EXPECT_EQ(::mincore(map, mapped, resident.data()), 0);
+  ::munmap(map, mapped);
+  return static_cast<std::size_t>(std::count_if(resident.begin() + static_cast<std::ptrdiff_t>(first), resident.end(),
+                                                [](unsigned char r) { return (r & 1) != 0; }));
+}
+
+TEST_F(PartStoreTest, ABodyReceivedIntoTheWritersBufferReadsBackAndALargePartBypassesThePageCache) {
+  const bool direct_here = allows_direct_io(root_);
+  const std::vector<std::uint64_t> sizes = {5000, kMiB - 1, kMiB, kMiB + 1, 2 * kMiB + 4095, 4 * kMiB + 4097};
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    const std::uint64_t size = sizes[i];
+    SCOPED_TRACE("size " + std::to_string(size));
+    const std::string path = "r" + std::to_string(i);
+    const std::string data = random_bytes(size, static_cast<std::uint32_t>(i + 50));
+    auto writer = store_->begin_part("alice", path_of(path), descriptor_for(v1, 1, data));
+    ASSERT_TRUE(writer.ok()) << writer.error().message();
+    PartWriter& w = **writer;
+    EXPECT_EQ(w.direct(), direct_here && size >= kMiB);
+    // As a PUT arrives: a few bytes came with the header, the rest is read into the buffer.
+    std::size_t done = std::min<std::size_t>(100, data.size());
+    ASSERT_TRUE(w.write(data.data(), done).ok());
+    for (std::size_t piece = 7000; done < data.size(); piece += 65537) {
+      const auto space = w.receive_space();
+      ASSERT_FALSE(space.empty());
+      const std::size_t take = std::min({piece, space.size(), data.size() - done});
+      std::copy_n(data.data() + done, take, space.data());
+      ASSERT_TRUE(w.received(take).ok());
+      done += take;
+    }
+    ASSERT_TRUE(store_->store_parts(std::span(&*writer, 1)).ok());
+    if (w.direct()) {
+      // Nothing of the data went through the page cache but its last partial 4 KiB block.
+      const fs::path file = folder(".dfs/" + path) / part_file_name(v1, 1);
+      EXPECT_EQ(cached_pages(file, data_offset(size), size / 4096 * 4096), 0u);
+    }
+    ASSERT_TRUE(commit(path, v1).ok());
+    auto reader = open_part(path, 1);
+    ASSERT_TRUE(reader.ok()) << reader.error().message();
+    const auto whole = read_range(*reader, 0, size);
+    ASSERT_TRUE(whole.ok()) << whole.error().message();
+    ASSERT_TRUE(*whole == data) << "part differs";
   }
 }
 
