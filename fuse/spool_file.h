@@ -60,6 +60,8 @@ class SpoolFile {
  private:
   SpoolFile(UniqueFd fd, SpoolBudget& budget) : fd_(std::move(fd)), budget_(&budget) {}
   Status grow_to(std::uint64_t size);  // charges the budget for the bytes past size_
+  // Gives the bytes back to the budget and frees the file's pages without writing them out.
+  void discard();
 
   UniqueFd fd_;
   SpoolBudget* budget_ = nullptr;
