@@ -138,7 +138,9 @@ Status PartWriter::write(const char* data, std::size_t size) {
     return {};
   }
   hash(data, size);
-  if (const int err = write_at(file_.get(), data, size, accepted_); err != 0) return Error::from_errno(err, "write part");
+  if (const int err = write_at(file_.get(), data, size, accepted_); err != 0) {
+    return Error::from_errno(err, "write part");
+  }
   accepted_ += size;
   advance();
   return {};

@@ -1,11 +1,11 @@
 // Writes one part version durably: bytes go to a temp file in the version folder, each 256 KiB
 // block is hashed on the way. A part of 1 MiB or more is written with O_DIRECT from a 1 MiB
-// staging buffer the body is received into, where the filesystem allows it: its bytes take no
-// page cache and need no writeback at fsync (buffered writes of a large part swung 0.2-1.3 GB/s
-// on the test VM, direct ones 1.1-1.5). Then PartStore::store_parts checks length and checksum, has the
-// header and block table written, renames the part into place and fsyncs it together with the
-// folder (and the folders made for it). Until keep() a writer destroyed (error, disconnect,
-// shutdown, a failed fsync) removes its file, under whichever name it has.
+// buffer the body is received into, where the filesystem allows it: its bytes take no page
+// cache and leave no writeback for the fsync (buffered writes of a large part swung 0.2-1.3
+// GB/s on the test VM, direct ones 1.1-1.5). Then PartStore::store_parts checks length and
+// checksum, has the header and block table written, renames the part into place and fsyncs it
+// together with the folder (and the folders made for it). Until keep() a writer destroyed
+// (error, disconnect, shutdown, a failed fsync) removes its file, under whichever name it has.
 #pragma once
 
 #include <cstdint>
@@ -39,8 +39,9 @@ class PartWriter {
   bool direct() const { return direct_.valid(); }
 
   Status write(const char* data, std::size_t size);
-  // Receiving without a copy: the caller reads up to receive_space().size() bytes of the body
-  // into receive_space(), then hands them over with received(). Never empty while remaining().
+  // Receiving with no copy of ours: the caller reads up to receive_space().size() bytes of the
+  // body into receive_space(), then hands them over with received(). Never empty while
+  // remaining().
   std::span<char> receive_space();
   Status received(std::size_t size);
   // Whether the bytes received are all the part's and match its checksum (seal() checks too):
