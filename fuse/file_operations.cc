@@ -116,6 +116,19 @@ Status commit(MountState& mount, OpenFile& file, const RemotePath& path, protoco
   return {};
 }
 
+namespace {
+
+// A descriptor that cannot read writes past the kernel's page cache (direct_io): its bytes go to
+// the spool only, not also into a cached copy of the file that this descriptor never reads (a
+// 1 GiB cp filled 1 GiB of new pages there, which on the test VM is what swings). The kernel
+// drops a direct write's range from the cache, so later reads get the new bytes; mmap needs a
+// readable descriptor, so it never meets direct_io.
+void write_only_past_page_cache(fuse_file_info* fi) {
+  if ((fi->flags & O_ACCMODE) == O_WRONLY) fi->direct_io = 1;
+}
+
+}  // namespace
+
 int open(const char* kernel_path, fuse_file_info* fi) {
   auto& mount = mount_state();
   auto path = remote_path(kernel_path);
@@ -143,6 +156,7 @@ int open(const char* kernel_path, fuse_file_info* fi) {
     mount.open_files.release(file);
     return reply_error("open", kernel_path, opened.error());
   }
+  write_only_past_page_cache(fi);
   fi->fh = reinterpret_cast<std::uint64_t>(
       new FileHandle{std::move(file), (fi->flags & O_APPEND) != 0, std::move(pinned)});
   return 0;
@@ -168,6 +182,7 @@ int create(const char* kernel_path, mode_t mode, fuse_file_info* fi) {
   // Until its first commit the name is this open file's (getattr asks open files first); a
   // complete directory stays complete, so the next new name needs no lookup either.
   mount.attributes.forget_deleted(path->str());
+  write_only_past_page_cache(fi);
   fi->fh = reinterpret_cast<std::uint64_t>(new FileHandle{std::move(file), (fi->flags & O_APPEND) != 0, {}});
   return 0;
 }

@@ -6,7 +6,10 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <string_view>
+#include <vector>
 
 #include "tests/fuse/mounted_store.h"
 #include "tests/support/client_fixture.h"
@@ -59,6 +62,44 @@ TEST_F(FileTools, DdNotruncOverwritesMatchALocalReference) {
   auto stored = client().get_file(remote("/data"), local("data.back"));
   ASSERT_TRUE(stored.ok()) << error_message(stored);
   EXPECT_EQ(difference_between(local("data.back"), local("ref")), "");
+}
+
+TEST_F(FileTools, OverwritesByWriteOnlyDescriptorsAreReadBackAtOnceFromACachedFile) {
+  // Write-only descriptors write past the mount's page cache (direct_io): what the kernel cached
+  // of the file before must not hide their bytes from the next read.
+  write_pseudo_random_file(local("ref"), 3 << 20, 13);
+  const std::string ref = local("ref").string();
+  const std::string patch = local("patch").string();
+  write_pseudo_random_file(patch, 100'000, 14);
+  std::string edits = "cp " + ref + " data && cmp data " + ref;  // cmp fills the page cache
+  for (const char* seek : {"5000", "786000", "3100000"}) {
+    edits += " && dd if=" + patch + " of=data bs=100000 seek=" + seek + " oflag=seek_bytes conv=notrunc status=none";
+    edits += " && dd if=" + patch + " of=" + ref + " bs=100000 seek=" + seek + " oflag=seek_bytes conv=notrunc status=none";
+    edits += " && cmp data " + ref;
+  }
+  auto edited = in_mount(edits, 60);
+  EXPECT_EQ(edited.exit_code, 0) << edited.output;
+}
+
+TEST_F(FileTools, AWriteOnlyCopyLeavesItsBytesOutOfTheMountsPageCache) {
+  constexpr std::size_t kSize = 4 << 20;
+  write_pseudo_random_file(local("blob"), kSize, 15);
+  ASSERT_EQ(in_mount("cp " + local("blob").string() + " blob").exit_code, 0);  // cp writes O_WRONLY
+  const int fd = ::open((mountpoint() / "blob").c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  void* mapped = ::mmap(nullptr, kSize, PROT_READ, MAP_SHARED, fd, 0);
+  ::close(fd);
+  ASSERT_NE(mapped, MAP_FAILED);
+  const auto resident = [&] {
+    std::vector<unsigned char> pages(kSize / static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)));
+    EXPECT_EQ(::mincore(mapped, kSize, pages.data()), 0);
+    return std::count_if(pages.begin(), pages.end(), [](unsigned char p) { return (p & 1) != 0; });
+  };
+  EXPECT_EQ(resident(), 0);  // the copy went to the spool only, not also to the kernel's cache
+  // Reading fills the cache, which shows the count above could see the mount's pages.
+  EXPECT_TRUE(std::string_view(static_cast<const char*>(mapped), kSize) == read_local_file(local("blob")));
+  EXPECT_GT(resident(), 0);
+  ::munmap(mapped, kSize);
 }
 
 TEST_F(FileTools, ClientLibraryAndMountReadEachOthersWrites) {
