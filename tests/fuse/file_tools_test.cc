@@ -7,12 +7,11 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <string_view>
-#include <vector>
 
 #include "tests/fuse/mounted_store.h"
 #include "tests/support/client_fixture.h"
+#include "tests/support/resident_pages.h"
 
 namespace dfs::testing {
 namespace {
@@ -90,15 +89,10 @@ TEST_F(FileTools, AWriteOnlyCopyLeavesItsBytesOutOfTheMountsPageCache) {
   void* mapped = ::mmap(nullptr, kSize, PROT_READ, MAP_SHARED, fd, 0);
   ::close(fd);
   ASSERT_NE(mapped, MAP_FAILED);
-  const auto resident = [&] {
-    std::vector<unsigned char> pages(kSize / static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)));
-    EXPECT_EQ(::mincore(mapped, kSize, pages.data()), 0);
-    return std::count_if(pages.begin(), pages.end(), [](unsigned char p) { return (p & 1) != 0; });
-  };
-  EXPECT_EQ(resident(), 0);  // the copy went to the spool only, not also to the kernel's cache
+  EXPECT_EQ(resident_pages(mapped, kSize), 0);  // the copy went to the spool only, not also to the kernel's cache
   // Reading fills the cache, which shows the count above could see the mount's pages.
   EXPECT_TRUE(std::string_view(static_cast<const char*>(mapped), kSize) == read_local_file(local("blob")));
-  EXPECT_GT(resident(), 0);
+  EXPECT_GT(resident_pages(mapped, kSize), 0);
   ::munmap(mapped, kSize);
 }
 

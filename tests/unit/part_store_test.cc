@@ -22,6 +22,7 @@
 #include "common/checksum.h"
 #include "server/confined_dir.h"
 #include "server/part_file_format.h"
+#include "tests/support/resident_pages.h"
 #include "tests/unit/temp_dir.h"
 
 namespace dfs::server {
@@ -227,21 +228,17 @@ bool allows_direct_io(const fs::path& dir) {
 }
 
 // Pages of [offset, offset + length) of `file` in the page cache.
-std::size_t cached_pages(const fs::path& file, std::uint64_t offset, std::uint64_t length) {
+std::ptrdiff_t cached_pages(const fs::path& file, std::uint64_t offset, std::uint64_t length) {
   const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   EXPECT_GE(fd, 0) << file;
   const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
-  const std::uint64_t first = offset / page;
-  const std::uint64_t end = (offset + length + page - 1) / page;
-  const std::size_t mapped = static_cast<std::size_t>(end * page);
+  const auto mapped = static_cast<std::size_t>((offset + length + page - 1) / page * page);
   void* map = ::mmap(nullptr, mapped, PROT_READ, MAP_SHARED, fd, 0);
   ::close(fd);
   EXPECT_NE(map, MAP_FAILED);
-  std::vector<unsigned char> resident(static_cast<std::size_t>(end));
-  EXPECT_EQ(::mincore(map, mapped, resident.data()), 0);
+  const auto resident = testing::resident_pages(map, mapped, static_cast<std::size_t>(offset / page));
   ::munmap(map, mapped);
-  return static_cast<std::size_t>(std::count_if(resident.begin() + static_cast<std::ptrdiff_t>(first), resident.end(),
-                                                [](unsigned char r) { return (r & 1) != 0; }));
+  return resident;
 }
 
 TEST_F(PartStoreTest, ABodyReceivedIntoTheWritersBufferReadsBackAndALargePartBypassesThePageCache) {
@@ -271,7 +268,7 @@ TEST_F(PartStoreTest, ABodyReceivedIntoTheWritersBufferReadsBackAndALargePartByp
     if (w.direct()) {
       // Nothing of the data went through the page cache but its last partial 4 KiB block.
       const fs::path file = folder(".dfs/" + path) / part_file_name(v1, 1);
-      EXPECT_EQ(cached_pages(file, data_offset(size), size / 4096 * 4096), 0u);
+      EXPECT_EQ(cached_pages(file, data_offset(size), size / 4096 * 4096), 0);
     }
     ASSERT_TRUE(commit(path, v1).ok());
     auto reader = open_part(path, 1);
