@@ -15,25 +15,49 @@ DeferredCommits::~DeferredCommits() {
   flusher_.join();
 }
 
-void DeferredCommits::add(DeferredCommit commit) {
+void DeferredCommits::add(DeferredSync sync) {
   {
     std::lock_guard lock(mutex_);
-    pending_.push_back(std::move(commit));
+    pending_.syncs.push_back(std::move(sync));
+    ++added_;
   }
   pending_or_stopping_.notify_one();
 }
 
+void DeferredCommits::add(DeferredCommit commit) {
+  {
+    std::lock_guard lock(mutex_);
+    pending_.commits.push_back(std::move(commit));
+    ++added_;
+  }
+  pending_or_stopping_.notify_one();
+}
+
+void DeferredCommits::wait_flushed() {
+  std::unique_lock lock(mutex_);
+  const std::uint64_t ticket = added_;
+  flushed_more_.wait(lock, [&] { return flushed_ >= ticket; });
+}
+
 void DeferredCommits::serve() {
-  std::vector<DeferredCommit> batch;
+  DeferredBatch batch;
   for (;;) {
+    std::uint64_t through = 0;
     {
       std::unique_lock lock(mutex_);
-      pending_or_stopping_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
-      if (pending_.empty()) return;  // stopping, and nothing left to make durable
-      batch.swap(pending_);
+      pending_or_stopping_.wait(lock, [&] { return stopping_ || added_ > flushed_; });
+      if (added_ == flushed_) return;  // stopping, and nothing left to make durable
+      std::swap(batch, pending_);
+      through = added_;
     }
     flush_(batch);
-    batch.clear();
+    batch.syncs.clear();
+    batch.commits.clear();
+    {
+      std::lock_guard lock(mutex_);
+      flushed_ = through;
+    }
+    flushed_more_.notify_all();
   }
 }
 

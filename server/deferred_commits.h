@@ -1,14 +1,16 @@
-// Group commit: commits a client asked to make durable "later" (X-Dfs-Flush: later) are
-// recorded at once and made durable in batches, off the request's path. One thread waits for
-// pending commits, takes every one that arrived meanwhile and hands the batch to `flush` (which
-// fsyncs their folders side by side, then removes the versions they supersede). A commit that
-// arrives while a batch is being flushed goes into the next one.
+// Group commit: what a client asked to make durable "later" (X-Dfs-Flush: later: the parts of
+// a small file the mount closes, and its commit) is answered at once and made durable in
+// batches, off the request's path. One thread waits for work, takes everything that arrived
+// meanwhile and hands the batch to `flush`, which makes the batch's part files and folders
+// durable, then writes the commits' markers and makes those durable, then removes the versions
+// they supersede. What arrives while a batch is being flushed goes into the next one.
 //
 // The destructor flushes what is still pending before it returns, so a clean stop leaves every
 // answered commit durable.
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -20,22 +22,39 @@
 
 namespace dfs::server {
 
+// Parts stored but not yet durable: their files and the folders whose new entries name them.
+struct DeferredSync {
+  UniqueFd folder;                      // the version folder
+  std::vector<std::string> part_names;  // in the folder; removed if they cannot be made durable
+  std::vector<UniqueFd> targets;        // to fsync: the part files, then folders
+  std::string lock_key;                 // its EntryLocks key
+  VersionId version;
+};
+
 struct DeferredCommit {
   UniqueFd folder;       // the version folder, open (its own descriptor)
   std::string relative;  // the folder below the user's, for messages
   std::string lock_key;  // its EntryLocks key
-  VersionId version;     // committed; older versions go once the commit is durable
+  VersionId version;     // to commit; older versions go once the commit is durable
+};
+
+struct DeferredBatch {
+  std::vector<DeferredSync> syncs;
+  std::vector<DeferredCommit> commits;
 };
 
 class DeferredCommits {
  public:
-  using Flush = std::function<void(std::vector<DeferredCommit>&)>;
+  using Flush = std::function<void(DeferredBatch&)>;
   explicit DeferredCommits(Flush flush);
   ~DeferredCommits();
   DeferredCommits(const DeferredCommits&) = delete;
   DeferredCommits& operator=(const DeferredCommits&) = delete;
 
+  void add(DeferredSync sync);
   void add(DeferredCommit commit);
+  // Returns once everything added before the call has been flushed.
+  void wait_flushed();
 
  private:
   void serve();
@@ -43,7 +62,10 @@ class DeferredCommits {
   Flush flush_;
   std::mutex mutex_;
   std::condition_variable pending_or_stopping_;
-  std::vector<DeferredCommit> pending_;
+  std::condition_variable flushed_more_;
+  DeferredBatch pending_;
+  std::uint64_t added_ = 0;    // items added so far
+  std::uint64_t flushed_ = 0;  // items flushed so far (the first ones added)
   bool stopping_ = false;
   std::thread flusher_;
 };

@@ -7,6 +7,7 @@
 
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "common/error.h"
 #include "common/fan_out.h"
@@ -20,5 +21,7 @@ struct SyncTarget {
 
 // fsyncs every target; returns the first failure (in target order) once all are done.
 Status fsync_all(FanOut& fan_out, std::span<const SyncTarget> targets);
+// The same, with each target's outcome, in target order.
+std::vector<Status> fsync_each(FanOut& fan_out, std::span<const SyncTarget> targets);
 
 }  // namespace dfs::server

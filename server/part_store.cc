@@ -28,6 +28,9 @@ std::string random_suffix() {
   return out;
 }
 
+// A descriptor of our own for `fd`; invalid when none is to spare.
+UniqueFd duplicate_fd(int fd) { return UniqueFd(::fcntl(fd, F_DUPFD_CLOEXEC, 0)); }
+
 std::string describe(const RemotePath& path, int part, const VersionId& version) {
   return "part " + std::to_string(part) + " of " + path.display() + " version " + version.to_string();
 }
@@ -105,7 +108,8 @@ Result<std::unique_ptr<PartWriter>> PartStore::begin_part(std::string_view user,
                                       std::move(unsynced_dirs));
 }
 
-Status PartStore::store_parts(std::span<const std::unique_ptr<PartWriter>> writers) {
+Status PartStore::store_parts(std::span<const std::unique_ptr<PartWriter>> writers,
+                              protocol::CommitDurability durability) {
   for (const auto& writer : writers) {
     if (auto st = writer->check(); !st) return st;
   }
@@ -121,6 +125,28 @@ Status PartStore::store_parts(std::span<const std::unique_ptr<PartWriter>> write
     if (auto st = writers[i]->place(); !st) return st;
     targets.push_back(writers[i]->data());
     for (const auto& target : writers[i]->names(i == 0)) targets.push_back(target);
+  }
+  if (durability == protocol::CommitDurability::later && !writers.empty()) {
+    // Handed to the group commit with descriptors of their own (the writers close theirs).
+    const auto& first = writers.front()->descriptor();
+    DeferredSync sync;
+    sync.version = first.version;
+    bool described = (sync.folder = duplicate_fd(writers.front()->folder())).valid();
+    for (const auto& target : targets) {
+      UniqueFd own = duplicate_fd(target.fd);
+      described = described && own.valid();
+      sync.targets.push_back(std::move(own));
+    }
+    if (described) {
+      for (const auto& writer : writers) {
+        sync.part_names.push_back(part_file_name(writer->descriptor().version, writer->descriptor().part));
+        writer->keep();
+      }
+      sync.lock_key = writers.front()->entry_key();
+      deferred_.add(std::move(sync));
+      return {};
+    }
+    // No descriptors to spare for the batch: made durable now instead.
   }
   if (auto st = fsync_all(fan_out_, targets); !st) return st;
   for (const auto& writer : writers) writer->keep();
@@ -160,40 +186,50 @@ Result<PartStore::LockedFolder> PartStore::lock_version_folder(std::string_view 
   auto lock = locks_.lock(entry_lock_key(user, relative));
   auto names = list_names((*opened)->get(), relative);
   if (!names) return names.error();
-  return LockedFolder{std::move(**opened), std::move(lock), VersionFolder::from_names(*names), std::move(relative),
-                      not_here};
+  auto state = state_of(entry_lock_key(user, relative), *names);
+  return LockedFolder{std::move(**opened), std::move(lock), std::move(state), std::move(relative), not_here};
 }
 
 Status PartStore::commit(std::string_view user, const RemotePath& path, const VersionId& version,
                          protocol::CommitDurability durability) {
-  auto locked = lock_version_folder(user, path, version);
-  if (!locked) return locked.error();
-  const auto& [folder, lock, state, relative, not_here] = *locked;
-  // Checked first: committing the newer version removed this one's parts, and the writer must
-  // learn that it lost (conflict), not that its parts are missing.
-  if (const VersionId* newest = state.newest_committed(); newest && version < *newest) {
-    return Error(Errc::conflict, "a newer version " + newest->to_string() + " of " + path.display() + " is committed");
-  }
-  const auto it = state.versions.find(version);
-  if (it == state.versions.end() || it->second.parts.empty()) return not_here;
-  const bool recorded_now = !it->second.committed;
-  if (recorded_now) {
-    const std::string marker = commit_marker_name(version);
-    const int fd = ::openat(folder.get(), marker.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return Error::from_errno(errno, "commit " + path.display());
-    ::close(fd);
-  }
-  if (durability == protocol::CommitDurability::later) {
-    if (!recorded_now) return {};  // durable already, or pending in a batch
-    if (const int own = ::fcntl(folder.get(), F_DUPFD_CLOEXEC, 0); own >= 0) {
-      deferred_.add(DeferredCommit{UniqueFd(own), relative, entry_lock_key(user, relative), version});
+  // Parts stored `later` (this version's, perhaps) must be durable before a durable marker.
+  if (durability == protocol::CommitDurability::now) deferred_.wait_flushed();
+  bool defer_failed = false;
+  {
+    auto locked = lock_version_folder(user, path, version);
+    if (!locked) return locked.error();
+    const auto& [folder, lock, state, relative, not_here] = *locked;
+    // Checked first: committing the newer version removed this one's parts, and the writer must
+    // learn that it lost (conflict), not that its parts are missing.
+    if (const VersionId* newest = state.newest_committed(); newest && version < *newest) {
+      return Error(Errc::conflict, "a newer version " + newest->to_string() + " of " + path.display() + " is committed");
+    }
+    const auto it = state.versions.find(version);
+    if (it == state.versions.end() || it->second.parts.empty()) return not_here;
+    const std::string key = entry_lock_key(user, relative);
+    if (durability == protocol::CommitDurability::later) {
+      if (it->second.committed) return {};  // durable already, or pending
+      if (UniqueFd own = duplicate_fd(folder.get()); own.valid()) {
+        pending_.add(key, version);
+        deferred_.add(DeferredCommit{std::move(own), relative, key, version});
+        return {};
+      }
+      defer_failed = true;  // no descriptor to spare for the batch: made durable now instead
+    } else {
+      // The marker may be pending, or written by a batch that has not made it durable yet.
+      const std::string marker = commit_marker_name(version);
+      if (::faccessat(folder.get(), marker.c_str(), F_OK, 0) != 0) {
+        const int fd = ::openat(folder.get(), marker.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0) return Error::from_errno(errno, "commit " + path.display());
+        ::close(fd);
+      }
+      if (auto st = fsync_fd(folder.get(), relative); !st) return st;
+      pending_.remove(key, version);
+      remove_older(folder.get(), state, version);
       return {};
     }
-    // No descriptor to spare for the batch: made durable now instead.
   }
-  // Also when the marker was there: it may be a deferred one whose batch has not run yet.
-  if (auto st = fsync_fd(folder.get(), relative); !st) return st;
-  remove_older(folder.get(), state, version);
+  if (defer_failed) return commit(user, path, version, protocol::CommitDurability::now);
   return {};
 }
 
@@ -207,18 +243,65 @@ void PartStore::remove_older(int folder, const VersionFolder& state, const Versi
   }
 }
 
-void PartStore::flush_deferred(std::vector<DeferredCommit>& batch) {
+void PartStore::flush_deferred(DeferredBatch& batch) {
+  // 1. The parts stored `later`, with the folders naming them. Parts that cannot be made
+  // durable go: their commits must not be written, and the copies on other servers (and heal)
+  // carry on without them.
+  std::vector<SyncTarget> targets;
+  std::vector<std::size_t> sync_of_target;
+  for (std::size_t i = 0; i < batch.syncs.size(); ++i) {
+    for (const auto& fd : batch.syncs[i].targets) {
+      targets.push_back({fd.get(), "a part file or its folder"});
+      sync_of_target.push_back(i);
+    }
+  }
+  const auto synced = fsync_each(fan_out_, targets);
+  std::vector<std::pair<std::string, VersionId>> lost;
+  for (std::size_t t = 0; t < synced.size(); ++t) {
+    if (synced[t]) continue;
+    auto& sync = batch.syncs[sync_of_target[t]];
+    lost.emplace_back(sync.lock_key, sync.version);
+    auto lock = locks_.lock(sync.lock_key);
+    for (const auto& name : sync.part_names) ::unlinkat(sync.folder.get(), name.c_str(), 0);
+  }
+
+  // 2. The markers, now that every part they vouch for is durable.
   std::vector<SyncTarget> folders;
-  for (const auto& commit : batch) folders.push_back({commit.folder.get(), "version folder"});
-  // On a failure no marker of the batch is known to be durable: every older version stays
+  for (auto& commit : batch.commits) {
+    auto lock = locks_.lock(commit.lock_key);
+    const bool parts_lost = std::find(lost.begin(), lost.end(), std::pair(commit.lock_key, commit.version)) != lost.end();
+    auto names = list_names(commit.folder.get(), commit.relative);
+    const auto state = names ? VersionFolder::from_names(*names) : VersionFolder{};
+    const auto it = state.versions.find(commit.version);
+    const bool here = it != state.versions.end() && !it->second.parts.empty();
+    if (!parts_lost && here && !it->second.committed) {
+      const std::string marker = commit_marker_name(commit.version);
+      if (const int fd = ::openat(commit.folder.get(), marker.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644); fd >= 0) {
+        ::close(fd);
+      }
+    }
+    pending_.remove(commit.lock_key, commit.version);
+    folders.push_back({commit.folder.get(), "version folder"});
+  }
+
+  // 3. On a failure no marker of the batch is known to be durable: every older version stays
   // (readers pick the newest committed one anyway) until a later commit of its entry.
   if (!fsync_all(fan_out_, folders)) return;
-  for (const auto& commit : batch) {
+  for (const auto& commit : batch.commits) {
     auto lock = locks_.lock(commit.lock_key);
     auto names = list_names(commit.folder.get(), commit.relative);
     if (!names) continue;
-    remove_older(commit.folder.get(), VersionFolder::from_names(*names), commit.version);
+    const auto state = VersionFolder::from_names(*names);
+    const auto it = state.versions.find(commit.version);
+    if (it == state.versions.end() || !it->second.committed) continue;  // its parts were lost
+    remove_older(commit.folder.get(), state, commit.version);
   }
+}
+
+VersionFolder PartStore::state_of(const std::string& entry_key, const std::vector<std::string>& names) const {
+  auto state = VersionFolder::from_names(names);
+  pending_.apply(entry_key, state);
+  return state;
 }
 
 Status PartStore::drop(std::string_view user, const RemotePath& path, const VersionId& version) {
@@ -253,6 +336,7 @@ Status PartStore::drop(std::string_view user, const RemotePath& path, const Vers
       return Error::from_errno(errno, "drop " + describe(path, part, version));
     }
   }
+  pending_.remove(entry_lock_key(user, relative), version);
   return fsync_fd(folder.get(), relative);
 }
 
@@ -270,7 +354,7 @@ Result<PartReader> PartStore::open_part(std::string_view user, const RemotePath&
   UniqueFd& folder = **opened;
   auto names = list_names(folder.get(), relative);
   if (!names) return names.error();
-  const auto state = VersionFolder::from_names(*names);
+  const auto state = state_of(entry_lock_key(user, relative), *names);
   const VersionId* chosen = version ? &*version : state.newest_committed_with_part(part);
   if (chosen == nullptr || !state.has_part(*chosen, part)) return not_found();
   const bool committed = state.versions.at(*chosen).committed;
@@ -324,7 +408,7 @@ Status PartStore::list_entries(std::string_view user, const RemotePath& dir, std
     if (!folder) continue;  // removed meanwhile, or not a folder
     auto files = list_names(folder->get(), name);
     if (!files) continue;
-    const auto state = VersionFolder::from_names(*files);
+    const auto state = state_of(entry_lock_key(user, relative + "/" + name), *files);
     for (const auto& [version, present] : state.versions) {
       for (const int part : present.parts) {
         auto file = open_file_beneath(folder->get(), part_file_name(version, part), O_RDONLY);

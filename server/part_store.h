@@ -28,6 +28,7 @@
 #include "server/fsync_all.h"
 #include "server/part_reader.h"
 #include "server/part_writer.h"
+#include "server/pending_commits.h"
 #include "server/version_folder.h"
 
 namespace dfs::server {
@@ -58,16 +59,20 @@ class PartStore {
                                                  const protocol::PartDescriptor& descriptor);
   // Makes the parts of one request durable and puts them in place, side by side: every part is
   // checked before any is placed (one wrong part stores none), the part files are fsynced at
-  // once, then the names. The writers must all be of one version of one entry.
-  Status store_parts(std::span<const std::unique_ptr<PartWriter>> writers);
+  // once, then the names. The writers must all be of one version of one entry. Durable `later`:
+  // placed now and made durable by the group commit, before any commit of theirs is written.
+  Status store_parts(std::span<const std::unique_ptr<PartWriter>> writers,
+                     protocol::CommitDurability durability = protocol::CommitDurability::now);
   // Stores part `descriptor.part` of a new version whose data is that of version `from` (a
   // metadata-only change); size and checksum are taken from `from`.
   Status copy_part(std::string_view user, const RemotePath& path, protocol::PartDescriptor descriptor,
                    const VersionId& from);
   // Errc::not_found when this server holds no part of `version`; Errc::conflict when a newer
   // version is committed. Committing twice is fine; a durable commit of a version committed
-  // `later` before makes it durable. The versions a commit supersedes are removed only once it
-  // is durable, so a crash that loses a deferred marker still finds the version before it.
+  // `later` before makes it durable. A commit `later` is pending (PendingCommits) until the group
+  // commit has made its parts durable and then written its marker; a durable one first waits
+  // for everything stored `later` before it. The versions a commit supersedes are removed only
+  // once it is durable, so a crash that loses a pending commit still finds the version before it.
   Status commit(std::string_view user, const RemotePath& path, const VersionId& version,
                 protocol::CommitDurability durability = protocol::CommitDurability::now);
   // Removes version V of the entry from this server: a staged version that can never commit, or a
@@ -88,6 +93,8 @@ class PartStore {
 
   int root_fd() const { return root_.get(); }
   EntryLocks& locks() { return locks_; }
+  // Marks the entry's pending commits in `folder` (built from its file names) as committed.
+  void mark_pending(const std::string& entry_key, VersionFolder& folder) const { pending_.apply(entry_key, folder); }
 
  private:
   explicit PartStore(UniqueFd root) : root_(std::move(root)) {}
@@ -108,14 +115,18 @@ class PartStore {
   // Removes the versions of the folder older than `version` (its commit is durable). The caller
   // holds the folder's lock; `state` is what the folder holds.
   static void remove_older(int folder, const VersionFolder& state, const VersionId& version);
-  // DeferredCommits' batch: their folders fsynced side by side, then what each supersedes removed.
-  void flush_deferred(std::vector<DeferredCommit>& batch);
+  // DeferredCommits' batch: the parts stored `later` and their folders fsynced side by side, then
+  // the commits' markers written and their folders fsynced, then what each supersedes removed.
+  void flush_deferred(DeferredBatch& batch);
+  // A version folder's state as readers see it: its files, and the commits pending for it.
+  VersionFolder state_of(const std::string& entry_key, const std::vector<std::string>& names) const;
 
   UniqueFd root_;
   EntryLocks locks_;
   FanOut fan_out_;  // fsync_all()'s threads
+  PendingCommits pending_;
   // Last: destroyed first, it flushes what is pending while the locks and the threads still exist.
-  DeferredCommits deferred_{[this](std::vector<DeferredCommit>& batch) { flush_deferred(batch); }};
+  DeferredCommits deferred_{[this](DeferredBatch& batch) { flush_deferred(batch); }};
 };
 
 // "<parent>/.dfs/<name>" relative to the user's folder.

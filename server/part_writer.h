@@ -53,6 +53,8 @@ class PartWriter {
   // names(), fsynced together, make it durable; keep() then lets the destructor leave it.
   Status seal();
   SyncTarget data() const { return {file_.get(), "part file"}; }
+  int folder() const { return folder_.get(); }
+  const std::string& entry_key() const { return entry_key_; }
   Status place();
   void keep() { kept_ = true; }
   // The folders to fsync for place()'s rename: the version folder (`folder_too`; once for

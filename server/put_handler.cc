@@ -1,5 +1,7 @@
 // PUT /<path>?version=V&part=K   stores part K of version V (staged), body = the part's bytes
-// PUT /<path>?version=V&part=K,L  stores parts K and L (and more), body = their bytes in that order
+// PUT /<path>?version=V&part=K,L  stores parts K and L (and more), body = their bytes in that order;
+//                                 X-Dfs-Flush: later lets the server make them durable in its
+//                                 next batch, before any commit of theirs
 // PUT /<path>?version=V          commits version V (no body); X-Dfs-Flush: later lets the
 //                                 server make the commit durable in its next batch
 // PUT /<path>?version=V&drop=1   removes staged version V, or committed tombstone V (no body)
@@ -79,6 +81,18 @@ Result<protocol::PartDescriptor> declared_part(Exchange& ex, const VersionId& ve
   return d;
 }
 
+Error bad_flush_header() {
+  return bad_request(std::string(protocol::kFlush) + " is 'now' or 'later', and only on a commit or a part's bytes");
+}
+
+// X-Dfs-Flush: "now" (the default) or "later"; nullopt for anything else.
+std::optional<protocol::CommitDurability> requested_durability(Exchange& ex) {
+  const std::string_view flush = ex.header(protocol::kFlush);
+  if (flush.empty() || flush == "now") return protocol::CommitDurability::now;
+  if (flush == "later") return protocol::CommitDurability::later;
+  return std::nullopt;
+}
+
 // A PUT without a part and without a body: commit version V, or (drop=1) remove it.
 asio::awaitable<void> version_request(Exchange& ex, const VersionId& version, bool drop) {
   if (content_length(ex).value_or(1) != 0) {
@@ -86,15 +100,14 @@ asio::awaitable<void> version_request(Exchange& ex, const VersionId& version, bo
                                              : "a commit (PUT without 'part') has no body"));
     co_return;
   }
-  const std::string_view flush = ex.header(protocol::kFlush);
-  if (!flush.empty() && (drop || (flush != "now" && flush != "later"))) {
-    co_await send_error(ex, bad_request(std::string(protocol::kFlush) + " is 'now' or 'later', and only on a commit"));
+  const auto durability = requested_durability(ex);
+  if (!durability || (drop && !ex.header(protocol::kFlush).empty())) {
+    co_await send_error(ex, bad_flush_header());
     co_return;
   }
-  const auto durability = flush == "later" ? protocol::CommitDurability::later : protocol::CommitDurability::now;
   auto& store = ex.server.store;
   if (auto st = drop ? store.drop(ex.user, ex.target.path, version)
-                     : store.commit(ex.user, ex.target.path, version, durability);
+                     : store.commit(ex.user, ex.target.path, version, *durability);
       !st) {
     co_await send_error(ex, st.error());
     co_return;
@@ -171,6 +184,11 @@ asio::awaitable<void> handle_put(Exchange& ex) {
   }
   const auto copy_from_text = ex.header(protocol::kCopyFrom);
   const bool copy = !copy_from_text.empty();
+  const auto durability = requested_durability(ex);
+  if (!durability || (copy && *durability == protocol::CommitDurability::later)) {
+    co_await send_error(ex, bad_flush_header());
+    co_return;
+  }
   if (copy && parts->size() != 1) {
     co_await send_error(ex, bad_request("X-Dfs-Copy-From copies one part per request"));
     co_return;
@@ -260,7 +278,7 @@ asio::awaitable<void> handle_put(Exchange& ex) {
       co_return;
     }
   }
-  if (auto stored = ex.server.store.store_parts(writers); !stored) {
+  if (auto stored = ex.server.store.store_parts(writers, *durability); !stored) {
     writers.clear();  // their temp files go before the client hears that nothing was stored
     co_await send_error(ex, stored.error());
     co_return;

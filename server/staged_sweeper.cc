@@ -106,10 +106,12 @@ void StagedSweeper::sweep_entry(int versions_fd, const std::string& user, const 
   const auto staged_cutoff = now - staged_max_age_;
   const auto temp_cutoff = std::max(started_, staged_cutoff);
 
-  auto lock = store_.locks().lock(entry_lock_key(user, folder + "/" + name));
+  const std::string key = entry_lock_key(user, folder + "/" + name);
+  auto lock = store_.locks().lock(key);
   auto names = list_names(entry->get(), name);
   if (!names) return;
-  const auto state = VersionFolder::from_names(*names);
+  auto state = VersionFolder::from_names(*names);
+  store_.mark_pending(key, state);  // answered commits whose markers the group commit writes next
   for (const auto& temp : state.temp_files) {
     bool exists = false;
     if (modified_at(entry->get(), temp, exists) < temp_cutoff && exists &&

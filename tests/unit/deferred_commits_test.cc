@@ -19,9 +19,9 @@ TEST(DeferredCommits, EveryCommitReachesTheFlushOnceAndTheDestructorFlushesThePe
   std::mutex mutex;
   std::vector<std::uint64_t> flushed;
   {
-    DeferredCommits commits([&](std::vector<DeferredCommit>& batch) {
+    DeferredCommits commits([&](DeferredBatch& batch) {
       std::lock_guard lock(mutex);
-      for (const auto& c : batch) flushed.push_back(c.version.time_ns);
+      for (const auto& c : batch.commits) flushed.push_back(c.version.time_ns);
     });
     std::thread other([&] {
       for (std::uint64_t n = 1000; n < 1100; ++n) commits.add(commit_of(n));
@@ -42,9 +42,9 @@ TEST(DeferredCommits, ACommitAddedDuringAFlushGoesIntoTheNextBatch) {
   auto go_on = second_added.get_future();
   std::vector<std::vector<std::uint64_t>> batches;  // only the flusher thread writes it
   {
-    DeferredCommits commits([&](std::vector<DeferredCommit>& batch) {
+    DeferredCommits commits([&](DeferredBatch& batch) {
       std::vector<std::uint64_t> versions;
-      for (const auto& c : batch) versions.push_back(c.version.time_ns);
+      for (const auto& c : batch.commits) versions.push_back(c.version.time_ns);
       batches.push_back(versions);
       if (batches.size() == 1) {
         first_batch_started.set_value();

@@ -79,7 +79,8 @@ class PartStoreTest : public ::testing::Test {
   }
 
   // Streams `data` in uneven pieces, as a network body arrives, then finishes.
-  Status put(std::string_view user, std::string_view path, const PartDescriptor& d, const std::string& data) {
+  Status put(std::string_view user, std::string_view path, const PartDescriptor& d, const std::string& data,
+             protocol::CommitDurability durability = protocol::CommitDurability::now) {
     auto writer = store_->begin_part(user, path_of(path), d);
     if (!writer) return writer.error();
     std::size_t done = 0;
@@ -90,11 +91,12 @@ class PartStoreTest : public ::testing::Test {
       done += take;
       piece = piece * 3 + 17;  // 1, 20, 77, 248, ... crosses block boundaries at odd places
     }
-    return store_->store_parts(std::span(&*writer, 1));
+    return store_->store_parts(std::span(&*writer, 1), durability);
   }
 
-  Status put(std::string_view path, const VersionId& version, int part, const std::string& data) {
-    return put("alice", path, descriptor_for(version, part, data), data);
+  Status put(std::string_view path, const VersionId& version, int part, const std::string& data,
+             protocol::CommitDurability durability = protocol::CommitDurability::now) {
+    return put("alice", path, descriptor_for(version, part, data), data, durability);
   }
 
   Status commit(std::string_view path, const VersionId& version) {
@@ -429,6 +431,60 @@ TEST_F(PartStoreTest, ADurableCommitOfAVersionCommittedLaterRemovesWhatItSuperse
   ASSERT_TRUE(store_->commit("alice", path_of("a"), v2, protocol::CommitDurability::later).ok());
   ASSERT_TRUE(commit("a", v2).ok());
   EXPECT_EQ(names_in(folder(".dfs/a")), (std::vector<std::string>{commit_marker_name(v2), part_file_name(v2, 1)}));
+}
+
+// The mount's close: parts and commit both durable `later`. Readers see the version committed
+// as soon as the commit is answered, though its marker waits for the group commit to make the
+// parts durable first; a clean stop leaves the marker on the disk and the old version gone.
+TEST_F(PartStoreTest, PartsAndCommitDurableLaterAreServedAtOnceAndOnTheDiskByTheStoresEnd) {
+  constexpr auto later = protocol::CommitDurability::later;
+  ASSERT_TRUE(put("a", v1, 1, "one").ok());
+  ASSERT_TRUE(commit("a", v1).ok());
+  ASSERT_TRUE(put("a", v2, 1, "two", later).ok());
+  ASSERT_TRUE(put("a", v2, 3, "owt", later).ok());
+  ASSERT_TRUE(store_->commit("alice", path_of("a"), v2, later).ok());
+  auto newest = open_part("a", 3);
+  ASSERT_TRUE(newest.ok()) << newest.error().message();
+  EXPECT_EQ(newest->descriptor().version, v2);
+  EXPECT_TRUE(newest->committed()) << "answered commits are served as committed";
+  const auto records = list_entries("", {"a"});
+  ASSERT_FALSE(records.empty());
+  for (const auto& r : records) {
+    if (r.descriptor.version == v2) {
+      EXPECT_TRUE(r.committed) << "part " << r.descriptor.part;
+    }
+  }
+  EXPECT_TRUE(store_->commit("alice", path_of("a"), v2, later).ok()) << "committing twice is fine";
+  store_.reset();
+  EXPECT_EQ(names_in(folder(".dfs/a")), (std::vector<std::string>{commit_marker_name(v2), part_file_name(v2, 1),
+                                                                   part_file_name(v2, 3)}));
+}
+
+// fsync after a close: a durable commit of parts stored `later` returns with its marker written
+// and the version it supersedes removed.
+TEST_F(PartStoreTest, ADurableCommitOfPartsStoredLaterIsOnTheDiskWhenItReturns) {
+  ASSERT_TRUE(put("a", v1, 1, "one").ok());
+  ASSERT_TRUE(commit("a", v1).ok());
+  ASSERT_TRUE(put("a", v2, 1, "two", protocol::CommitDurability::later).ok());
+  ASSERT_TRUE(commit("a", v2).ok());
+  EXPECT_EQ(names_in(folder(".dfs/a")), (std::vector<std::string>{commit_marker_name(v2), part_file_name(v2, 1)}));
+  auto newest = open_part("a", 1);
+  ASSERT_TRUE(newest.ok()) << newest.error().message();
+  EXPECT_EQ(newest->descriptor().version, v2);
+}
+
+// A staged version's later parts are no commit: readers keep the committed one, and an older
+// version's commit after a pending newer one is a conflict, as after a written one.
+TEST_F(PartStoreTest, APendingCommitRanksLikeAWrittenOne) {
+  constexpr auto later = protocol::CommitDurability::later;
+  ASSERT_TRUE(put("a", v1, 1, "one").ok());
+  ASSERT_TRUE(put("a", v2, 1, "two", later).ok());
+  auto before = open_part("a", 1);
+  EXPECT_FALSE(before.ok()) << "nothing is committed yet";
+  ASSERT_TRUE(store_->commit("alice", path_of("a"), v2, later).ok());
+  const auto st = store_->commit("alice", path_of("a"), v1, later);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code(), Errc::conflict) << st.error().message();
 }
 
 TEST_F(PartStoreTest, CommitOfAnOlderVersionAfterANewerOneIsAConflict) {
