@@ -387,8 +387,10 @@ struct ServerConnection::Impl {
 
   // Sends small parts whole, header and body in one write, without Expect: 100-continue (a
   // refusal then comes after the body, which for so few bytes costs nothing).
-  Status send_small_parts(const RemotePath& path, std::span<const protocol::PartDescriptor> parts, std::string body) {
+  Status send_small_parts(const RemotePath& path, std::span<const protocol::PartDescriptor> parts, std::string body,
+                          protocol::CommitDurability durability) {
     Request req = part_request(path, parts);
+    if (durability == protocol::CommitDurability::later) req.set(protocol::kFlush, "later");
     req.body() = std::move(body);
     req.prepare_payload();
     return send(std::move(req), false, parts.size() == 1 ? "storing a part" : "storing parts");
@@ -432,14 +434,14 @@ Status ServerConnection::Impl::put_large(const RemotePath& path, const protocol:
 }
 
 Status ServerConnection::send_parts(const RemotePath& path, std::span<const protocol::PartDescriptor> parts,
-                                    std::string_view bytes) {
+                                    std::string_view bytes, protocol::CommitDurability durability) {
   std::uint64_t total = 0;
   for (const auto& d : parts) total += d.part_size;
   if (parts.empty() || bytes.size() != total || bytes.size() > kSmallBodyMax * parts.size()) {
     return Error(Errc::invalid_argument, "send_parts takes whole parts of at most " + std::to_string(kSmallBodyMax) +
                                              " bytes each, and exactly their bytes");
   }
-  return impl_->send_small_parts(path, parts, std::string(bytes));
+  return impl_->send_small_parts(path, parts, std::string(bytes), durability);
 }
 
 Status ServerConnection::send_copy(const RemotePath& path, const protocol::PartDescriptor& d, const VersionId& from) {
@@ -479,7 +481,7 @@ Status ServerConnection::put_part(const RemotePath& path, const protocol::PartDe
       if (*got == 0) return Error(Errc::io_error, "the data source ended " + std::to_string(d.part_size - have) + " bytes early");
       have += *got;
     }
-    if (auto st = s.send_small_parts(path, std::span(&d, 1), std::move(body)); !st) return st;
+    if (auto st = s.send_small_parts(path, std::span(&d, 1), std::move(body), protocol::CommitDurability::now); !st) return st;
     return finish();
   }
   return s.put_large(path, d, [&]() -> Status {

@@ -96,9 +96,11 @@ class ServerConnection {
   // and handing work to them cost more than the requests. The one-call forms below are these
   // two halves.
   // Parts of one version that this server holds, in one request (`part=K,L`): `bytes` is
-  // their bytes one after the other. The server makes them durable with one fsync of their
-  // folder. Each part is at most kSmallBodyMax bytes.
-  Status send_parts(const RemotePath& path, std::span<const protocol::PartDescriptor> parts, std::string_view bytes);
+  // their bytes one after the other. The server makes them durable before it answers (`now`),
+  // or in its next batch, before any commit of theirs (`later`: the mount's close). Each part
+  // is at most kSmallBodyMax bytes.
+  Status send_parts(const RemotePath& path, std::span<const protocol::PartDescriptor> parts, std::string_view bytes,
+                    protocol::CommitDurability durability = protocol::CommitDurability::now);
   Status send_copy(const RemotePath& path, const protocol::PartDescriptor& descriptor, const VersionId& from);
   Status send_commit(const RemotePath& path, const VersionId& version,
                      protocol::CommitDurability durability = protocol::CommitDurability::now);

@@ -175,7 +175,7 @@ Result<EntryInfo> VersionWriter::write_small(const RemotePath& path, const Versi
   std::vector<int> servers;
   for (const auto& share : shares) servers.push_back(share.server);
   const auto outcomes = pool_.exchange_all(servers, [&](std::size_t i, ServerConnection& connection) {
-    return connection.send_parts(path, shares[i].parts, shares[i].bytes);
+    return connection.send_parts(path, shares[i].parts, shares[i].bytes, durability);
   });
   StoreOutcome outcome(n);
   for (std::size_t i = 0; i < shares.size(); ++i) {

@@ -27,7 +27,8 @@ class VersionWriter {
   // Stores `data` (attributes.size bytes; none for dir and tombstone) as `version` of `path`.
   // Errc::conflict when a newer version was committed meanwhile (the caller may retry newer).
   // On success, returns the reader's view of the new version. `durability`: when the servers
-  // make the commit durable (the bytes are durable before it is sent, either way).
+  // make the commit durable, and a small file's parts (each server makes parts durable before
+  // it writes a commit of theirs; a large file's parts are durable before the commit is sent).
   Result<EntryInfo> write(const RemotePath& path, const VersionId& version, const protocol::EntryAttributes& attributes,
                           const ByteSource& data, const ProgressCallback& progress = {},
                           protocol::CommitDurability durability = protocol::CommitDurability::now);
