@@ -231,9 +231,13 @@ VersionWriter::CommitOutcome VersionWriter::commit_on(const RemotePath& path, co
   const auto outcomes = pool_.exchange_all(servers, [&](std::size_t, ServerConnection& connection) {
     return connection.send_commit(path, version, durability);
   });
-  CommitOutcome outcome{servers.size(), {}};
-  for (const auto& st : outcomes) {
-    if (!st) outcome.failed.push_back(st.error());
+  CommitOutcome outcome;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    if (outcomes[i]) {
+      outcome.committed |= std::uint64_t{1} << servers[i];
+    } else {
+      outcome.failed.push_back(outcomes[i].error());
+    }
   }
   return outcome;
 }
@@ -243,7 +247,9 @@ Status VersionWriter::make_durable(const RemotePath& path, const EntryInfo& writ
   for (const auto bits : written.holders) holding |= bits;
   if (holding == 0) return {};
   const auto committed = commit_on(path, written.version, holding, protocol::CommitDurability::now);
-  if (!committed.none_committed()) return {};
+  const bool every_part_durable = std::all_of(written.holders.begin(), written.holders.end(),
+                                              [&](std::uint64_t bits) { return (bits & committed.committed) != 0; });
+  if (every_part_durable) return {};
   return Error(dominant_code(committed.failed), "could not make the commit of " + path.display() + " durable: " +
                                                     join_messages(committed.failed));
 }

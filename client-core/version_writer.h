@@ -34,8 +34,8 @@ class VersionWriter {
                           protocol::CommitDurability durability = protocol::CommitDurability::now);
 
   // Commits `written` again on the servers that stored its parts, durably before they answer
-  // (a commit made `later` becomes durable now). One server suffices: every part is durable
-  // on every server that stored it before a commit is ever sent.
+  // (a commit made `later` becomes durable now, and so do parts stored `later`). Enough when
+  // every part has one server that answered: each makes its parts durable before its commit.
   Status make_durable(const RemotePath& path, const EntryInfo& written);
 
   // A new version with `from`'s bytes (copied on each server that holds a part of `from`) and
@@ -46,9 +46,9 @@ class VersionWriter {
  private:
   struct StoreOutcome;
   struct CommitOutcome {
-    std::size_t asked = 0;
+    std::uint64_t committed = 0;  // a bit per server that answered
     std::vector<Error> failed;
-    bool none_committed() const { return failed.size() == asked; }
+    bool none_committed() const { return committed == 0; }
   };
   // Commits `version` on every server whose bit is set in `servers_bits`, side by side.
   CommitOutcome commit_on(const RemotePath& path, const VersionId& version, std::uint64_t servers_bits,

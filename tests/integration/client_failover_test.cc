@@ -197,6 +197,30 @@ TEST(ClientFailover, PutWithAPartOnNoServerFailsNamingThemAndKeepsThePreviousVer
   EXPECT_TRUE(*got == old_bytes) << "the previous version must read back byte for byte";
 }
 
+// fsync after a close: each server makes a small file's parts durable before its commit, so the
+// version is durable only once every part has a server that answered the durable commit. With
+// both servers of part 1 down that fails, naming them, though the other two answered; once they
+// are back it succeeds.
+TEST(ClientFailover, MakingACloseDurableNeedsAServerForEveryPart) {
+  TestCluster cluster;
+  DfsClient writer(client_config_for(cluster));
+  const auto path = remote("/durable");
+  auto written = put_bytes(writer, path, random_bytes(10'000, 60),
+                           {.commit_durability = protocol::CommitDurability::later});
+  ASSERT_TRUE(written.ok()) << written.error().message();
+  const auto holders = PartPlacement(path, cluster.size()).servers_of_part(0);
+  for (const int s : holders) cluster.kill(s);
+  const auto refused = writer.make_durable(path, *written);
+  ASSERT_FALSE(refused.ok()) << "part 1 has no server left to make it durable";
+  for (const int s : holders) {
+    EXPECT_NE(refused.error().message().find(cluster.address(s).name), std::string::npos) << refused.error().message();
+  }
+  for (const int s : holders) cluster.start(s);
+  DfsClient after_restart(client_config_for(cluster));
+  const auto durable = after_restart.make_durable(path, *written);
+  EXPECT_TRUE(durable.ok()) << durable.error().message();
+}
+
 TEST(ClientFailover, PutNeedingTwoCopiesFailsWithOneServerDownAndKeepsThePreviousVersion) {
   TestCluster cluster;
   const auto config = client_config_for(cluster);
