@@ -97,9 +97,15 @@ Result<std::unique_ptr<PartWriter>> PartStore::begin_part(std::string_view user,
   const int fd = ::openat(folder->get(), temp_name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return Error::from_errno(errno, "create temp file for " + path.display());
   UniqueFd file(fd);
-  // Reserve the space now, so a full disk is reported before the body is streamed.
+  // Reserve the space now, so a full disk is reported before a large body is streamed. A small
+  // one arrives with its request and is written at once, and a write past the free space fails
+  // just as early: its file only gets its length (a hole where the header goes, or all of an
+  // empty part's), without fallocate's extent changes.
   const auto total = static_cast<off_t>(data_offset(descriptor.part_size) + descriptor.part_size);
-  if (const int err = ::posix_fallocate(file.get(), 0, total); err != 0 && err != EOPNOTSUPP && err != EINVAL) {
+  constexpr std::uint64_t kReserveFromBytes = 1 << 20;
+  const bool reserve = descriptor.part_size >= kReserveFromBytes;
+  if (const int err = reserve ? ::posix_fallocate(file.get(), 0, total) : (::ftruncate(file.get(), total) == 0 ? 0 : errno);
+      err != 0 && err != EOPNOTSUPP && err != EINVAL) {
     ::unlinkat(folder->get(), temp_name.c_str(), 0);
     return Error::from_errno(err, "reserve " + std::to_string(total) + " bytes for " + path.display());
   }
@@ -113,8 +119,9 @@ Status PartStore::store_parts(std::span<const std::unique_ptr<PartWriter>> write
   for (const auto& writer : writers) {
     if (auto st = writer->check(); !st) return st;
   }
+  // Parts durable `later` leave their writeback to the group commit's fsyncs.
   for (const auto& writer : writers) {
-    if (auto st = writer->seal(); !st) return st;
+    if (auto st = writer->seal(durability == protocol::CommitDurability::now); !st) return st;
   }
   // Placed before they are durable, so that the part files and their folders need one round of
   // fsyncs (one flush of the disk's cache), not two. A crash before the fsyncs end can leave a

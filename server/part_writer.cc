@@ -159,7 +159,7 @@ Status PartWriter::check() const {
   return {};
 }
 
-Status PartWriter::seal() {
+Status PartWriter::seal(bool start_writeback) {
   if (sealed_) return {};
   if (auto st = check(); !st) return st;
   if (auto st = write_staged(); !st) return st;
@@ -180,7 +180,7 @@ Status PartWriter::seal() {
   }
   // Writeback of the rest starts now: the parts of one request are written out side by side,
   // and each fsync then waits for less (10-20% of a small part's store here).
-  ::sync_file_range(file_.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
+  if (start_writeback) ::sync_file_range(file_.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
   sealed_ = true;
   return {};
 }

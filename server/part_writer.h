@@ -48,10 +48,11 @@ class PartWriter {
   // Errc::invalid_argument when they do not.
   Status check() const;
   // The steps PartStore::store_parts takes to store the parts of one request side by side:
-  // seal() checks the bytes, writes the header and starts writeback; place() renames the part
-  // into place (Errc::conflict when a newer version was committed meanwhile); data() and
-  // names(), fsynced together, make it durable; keep() then lets the destructor leave it.
-  Status seal();
+  // seal() checks the bytes, writes the header and (`start_writeback`) starts writeback;
+  // place() renames the part into place (Errc::conflict when a newer version was committed
+  // meanwhile); data() and names(), fsynced together, make it durable; keep() then lets the
+  // destructor leave it.
+  Status seal(bool start_writeback = true);
   SyncTarget data() const { return {file_.get(), "part file"}; }
   int folder() const { return folder_.get(); }
   const std::string& entry_key() const { return entry_key_; }
