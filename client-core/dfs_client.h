@@ -101,8 +101,9 @@ struct WriteOptions {
   // `later`: the servers answer the commit once it is recorded and make it durable in their
   // next batch (group commit), so a crash of the whole machine in those milliseconds can bring
   // back the previous version, as a power cut can lose a local file written without fsync.
-  // The bytes are durable before the commit is sent either way. The mount's close uses it; its
-  // fsync and dfc do not.
+  // A small file's parts go `later` too: each server makes them durable before it writes a
+  // commit of theirs. A large file's parts are durable before the commit is sent. The mount's
+  // close uses it; its fsync and dfc do not.
   protocol::CommitDurability commit_durability = protocol::CommitDurability::now;
 };
 

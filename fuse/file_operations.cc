@@ -95,7 +95,7 @@ Status commit(MountState& mount, OpenFile& file, const RemotePath& path, protoco
   options.mtime_ns = file.attributes.mtime_ns;
   options.parent_known = true;  // the kernel looked the parent up to reach this file
   const auto started = std::chrono::steady_clock::now();
-  auto written = mount.client->put(path, client::ByteSource::from_fd(file.spool->fd(), file.spool->size()), options);
+  auto written = mount.client->put(path, file.spool->bytes(), options);
   if (mount.metrics != nullptr) {
     mount.metrics->commit_done(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   }

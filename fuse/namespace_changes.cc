@@ -102,10 +102,10 @@ int rename(const char* kernel_from, const char* kernel_to, unsigned int flags) {
     if (Status committed = commit(mount, *file, *from); !committed) return reply_error("rename", kernel_from, committed.error());
     if (file->spool && file->committed) {
       known = client::KnownBytes{file->committed->version,
-                                 client::ByteSource::from_fd(file->spool->fd(), file->spool->size())};
+                                 file->spool->bytes()};
     }
   } else if ((kept = mount.open_files.take_kept(from->str()))) {
-    known = client::KnownBytes{kept->version, client::ByteSource::from_fd(kept->spool.fd(), kept->spool.size())};
+    known = client::KnownBytes{kept->version, kept->spool.bytes()};
   }
   const auto mode = (flags & RENAME_NOREPLACE) != 0 ? client::RenameMode::no_replace : client::RenameMode::replace;
   Status renamed = mount.client->rename(*from, *to, mode, known);
