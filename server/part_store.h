@@ -7,8 +7,10 @@
 //       <version>.commit                    present once the version is committed
 //       .tmp.<random>                       a part being received; never listed
 //
-// A version is staged until its commit marker exists. Committing V removes every older version
-// of that entry, so the newest committed version is the only one kept beside newer staged ones.
+// A version is staged until its commit marker exists, or its commit made `later` is pending in
+// memory (PendingCommits) until the group commit writes the marker. Committing V removes every
+// older version of that entry, so the newest committed version is the only one kept beside
+// newer staged ones.
 #pragma once
 
 #include <filesystem>
