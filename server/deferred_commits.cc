@@ -1,5 +1,7 @@
 #include "server/deferred_commits.h"
 
+#include <pthread.h>
+
 #include <utility>
 
 namespace dfs::server {
@@ -40,6 +42,7 @@ void DeferredCommits::wait_flushed() {
 }
 
 void DeferredCommits::serve() {
+  pthread_setname_np(pthread_self(), "dfs-flusher");
   DeferredBatch batch;
   for (;;) {
     std::uint64_t through = 0;
