@@ -1,10 +1,13 @@
 // DeferredCommits, the server's group commit: every commit added reaches the flush exactly once,
-// one that arrives during a flush goes into the next batch, and the destructor returns only once
-// everything pending was flushed (a clean stop leaves every answered commit durable).
+// one that arrives during a flush goes into the next batch, wait_flushed() returns once what was
+// added before it is flushed, and the destructor returns only once everything pending was
+// flushed (a clean stop leaves every answered commit durable).
 #include "server/deferred_commits.h"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -58,6 +61,31 @@ TEST(DeferredCommits, ACommitAddedDuringAFlushGoesIntoTheNextBatch) {
     second_added.set_value();
   }  // the destructor joins the flusher: `batches` is complete and no longer written
   EXPECT_EQ(batches, (std::vector<std::vector<std::uint64_t>>{{1}, {2, 3}}));
+}
+
+// A durable commit waits so for the parts stored `later` before it.
+TEST(DeferredCommits, WaitFlushedReturnsOnceWhatWasAddedBeforeItIsFlushed) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<std::size_t> flushed{0};
+  DeferredCommits commits([&](DeferredBatch& batch) {
+    released.wait();
+    flushed += batch.syncs.size() + batch.commits.size();
+  });
+  DeferredSync sync;
+  sync.version = VersionId{1, 1};
+  commits.add(std::move(sync));
+  commits.add(commit_of(1));
+  auto waited = std::async(std::launch::async, [&] {
+    commits.wait_flushed();
+    return flushed.load();
+  });
+  // The flush is held, so a correct wait cannot end in this bounded look; a wait that does not
+  // wait ends at once.
+  EXPECT_EQ(waited.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout)
+      << "wait_flushed returned while the flush was held";
+  release.set_value();
+  EXPECT_EQ(waited.get(), 2u) << "wait_flushed returned before both were flushed";
 }
 
 }  // namespace
