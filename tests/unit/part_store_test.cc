@@ -473,8 +473,8 @@ TEST_F(PartStoreTest, ADurableCommitOfPartsStoredLaterIsOnTheDiskWhenItReturns) 
   EXPECT_EQ(newest->descriptor().version, v2);
 }
 
-// A staged version's later parts are no commit: readers keep the committed one, and an older
-// version's commit after a pending newer one is a conflict, as after a written one.
+// Parts stored `later` are no commit: nothing is served before one. And an older version's
+// commit after a pending newer one is a conflict, as after a written one.
 TEST_F(PartStoreTest, APendingCommitRanksLikeAWrittenOne) {
   constexpr auto later = protocol::CommitDurability::later;
   ASSERT_TRUE(put("a", v1, 1, "one").ok());
