@@ -28,6 +28,14 @@ std::string random_suffix() {
   return out;
 }
 
+// Writes version V's commit marker in `folder` (already there is fine): 0, or the errno.
+int write_marker(int folder, const VersionId& version) {
+  const int fd = ::openat(folder, commit_marker_name(version).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return errno;
+  ::close(fd);
+  return 0;
+}
+
 // A descriptor of our own for `fd`; invalid when none is to spare.
 UniqueFd duplicate_fd(int fd) { return UniqueFd(::fcntl(fd, F_DUPFD_CLOEXEC, 0)); }
 
@@ -135,9 +143,8 @@ Status PartStore::store_parts(std::span<const std::unique_ptr<PartWriter>> write
   }
   if (durability == protocol::CommitDurability::later && !writers.empty()) {
     // Handed to the group commit with descriptors of their own (the writers close theirs).
-    const auto& first = writers.front()->descriptor();
     DeferredSync sync;
-    sync.version = first.version;
+    sync.version = writers.front()->descriptor().version;
     bool described = (sync.folder = duplicate_fd(writers.front()->folder())).valid();
     for (const auto& target : targets) {
       UniqueFd own = duplicate_fd(target.fd);
@@ -224,11 +231,8 @@ Status PartStore::commit(std::string_view user, const RemotePath& path, const Ve
       defer_failed = true;  // no descriptor to spare for the batch: made durable now instead
     } else {
       // The marker may be pending, or written by a batch that has not made it durable yet.
-      const std::string marker = commit_marker_name(version);
-      if (::faccessat(folder.get(), marker.c_str(), F_OK, 0) != 0) {
-        const int fd = ::openat(folder.get(), marker.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-        if (fd < 0) return Error::from_errno(errno, "commit " + path.display());
-        ::close(fd);
+      if (const int err = write_marker(folder.get(), version); err != 0) {
+        return Error::from_errno(err, "commit " + path.display());
       }
       if (auto st = fsync_fd(folder.get(), relative); !st) return st;
       pending_.remove(key, version);
@@ -281,12 +285,7 @@ void PartStore::flush_deferred(DeferredBatch& batch) {
     const auto state = names ? VersionFolder::from_names(*names) : VersionFolder{};
     const auto it = state.versions.find(commit.version);
     const bool here = it != state.versions.end() && !it->second.parts.empty();
-    if (!parts_lost && here && !it->second.committed) {
-      const std::string marker = commit_marker_name(commit.version);
-      if (const int fd = ::openat(commit.folder.get(), marker.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644); fd >= 0) {
-        ::close(fd);
-      }
-    }
+    if (!parts_lost && here) (void)write_marker(commit.folder.get(), commit.version);
     pending_.remove(commit.lock_key, commit.version);
     folders.push_back({commit.folder.get(), "version folder"});
   }
