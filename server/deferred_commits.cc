@@ -6,7 +6,8 @@
 
 namespace dfs::server {
 
-DeferredCommits::DeferredCommits(Flush flush) : flush_(std::move(flush)), flusher_([this] { serve(); }) {}
+DeferredCommits::DeferredCommits(Flush flush, std::chrono::milliseconds linger, std::size_t max_items)
+    : flush_(std::move(flush)), linger_(linger), max_items_(max_items), flusher_([this] { serve(); }) {}
 
 DeferredCommits::~DeferredCommits() {
   {
@@ -38,7 +39,11 @@ void DeferredCommits::add(DeferredCommit commit) {
 void DeferredCommits::wait_flushed() {
   std::unique_lock lock(mutex_);
   const std::uint64_t ticket = added_;
+  if (flushed_ >= ticket) return;
+  ++waiting_;
+  pending_or_stopping_.notify_one();  // cuts a lingering batch short
   flushed_more_.wait(lock, [&] { return flushed_ >= ticket; });
+  --waiting_;
 }
 
 void DeferredCommits::serve() {
@@ -50,6 +55,9 @@ void DeferredCommits::serve() {
       std::unique_lock lock(mutex_);
       pending_or_stopping_.wait(lock, [&] { return stopping_ || added_ > flushed_; });
       if (added_ == flushed_) return;  // stopping, and nothing left to make durable
+      pending_or_stopping_.wait_for(lock, linger_, [&] {
+        return stopping_ || waiting_ > 0 || pending_.syncs.size() + pending_.commits.size() >= max_items_;
+      });
       std::swap(batch, pending_);
       through = added_;
     }

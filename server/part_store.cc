@@ -266,7 +266,7 @@ void PartStore::flush_deferred(DeferredBatch& batch) {
       sync_of_target.push_back(i);
     }
   }
-  const auto synced = fsync_each(fan_out_, targets);
+  const auto synced = sync_together(root_.get(), fan_out_, targets);
   std::vector<std::pair<std::string, VersionId>> lost;
   for (std::size_t t = 0; t < synced.size(); ++t) {
     if (synced[t]) continue;
@@ -292,7 +292,9 @@ void PartStore::flush_deferred(DeferredBatch& batch) {
 
   // 3. On a failure no marker of the batch is known to be durable: every older version stays
   // (readers pick the newest committed one anyway) until a later commit of its entry.
-  if (!fsync_all(fan_out_, folders)) return;
+  for (const auto& outcome : sync_together(root_.get(), fan_out_, folders)) {
+    if (!outcome) return;
+  }
   for (const auto& commit : batch.commits) {
     auto lock = locks_.lock(commit.lock_key);
     auto names = list_names(commit.folder.get(), commit.relative);

@@ -117,8 +117,9 @@ class PartStore {
   // Removes the versions of the folder older than `version` (its commit is durable). The caller
   // holds the folder's lock; `state` is what the folder holds.
   static void remove_older(int folder, const VersionFolder& state, const VersionId& version);
-  // DeferredCommits' batch: the parts stored `later` and their folders fsynced side by side, then
-  // the commits' markers written and their folders fsynced, then what each supersedes removed.
+  // DeferredCommits' batch: the parts stored `later` and their folders made durable together
+  // (sync_together), then the commits' markers written and made durable the same way, then what
+  // each supersedes removed.
   void flush_deferred(DeferredBatch& batch);
   // A version folder's state as readers see it: its files, and the commits pending for it.
   VersionFolder state_of(const std::string& entry_key, const std::vector<std::string>& names) const;
@@ -128,7 +129,9 @@ class PartStore {
   FanOut fan_out_;  // fsync_all()'s threads
   PendingCommits pending_;
   // Last: destroyed first, it flushes what is pending while the locks and the threads still exist.
-  DeferredCommits deferred_{[this](DeferredBatch& batch) { flush_deferred(batch); }};
+  // A batch gathers for 30 ms: a cp of small files closes one every few milliseconds, and each
+  // batch costs two syncfs and two cache flushes however many files it holds.
+  DeferredCommits deferred_{[this](DeferredBatch& batch) { flush_deferred(batch); }, std::chrono::milliseconds(30)};
 };
 
 // "<parent>/.dfs/<name>" relative to the user's folder.

@@ -1,7 +1,8 @@
 // DeferredCommits, the server's group commit: every commit added reaches the flush exactly once,
 // one that arrives during a flush goes into the next batch, wait_flushed() returns once what was
 // added before it is flushed, and the destructor returns only once everything pending was
-// flushed (a clean stop leaves every answered commit durable).
+// flushed (a clean stop leaves every answered commit durable). A batch lingers until it is full,
+// unless someone waits for it.
 #include "server/deferred_commits.h"
 
 #include <gtest/gtest.h>
@@ -86,6 +87,50 @@ TEST(DeferredCommits, WaitFlushedReturnsOnceWhatWasAddedBeforeItIsFlushed) {
       << "wait_flushed returned while the flush was held";
   release.set_value();
   EXPECT_EQ(waited.get(), 2u) << "wait_flushed returned before both were flushed";
+}
+
+// Linger an hour: only a full batch, or a caller that waits, can start a flush within the test.
+constexpr auto kLongLinger = std::chrono::hours(1);
+// Bounds the waits for what must happen at once (a flush that waited out the linger fails).
+constexpr auto kPromptly = std::chrono::seconds(30);
+
+TEST(DeferredCommits, ABatchLingersUntilItIsFull) {
+  std::mutex mutex;
+  std::vector<std::vector<std::uint64_t>> batches;
+  std::promise<void> first_flushed;
+  DeferredCommits commits(
+      [&](DeferredBatch& batch) {
+        std::lock_guard lock(mutex);
+        std::vector<std::uint64_t> versions;
+        for (const auto& c : batch.commits) versions.push_back(c.version.time_ns);
+        batches.push_back(versions);
+        if (batches.size() == 1) first_flushed.set_value();
+      },
+      std::chrono::duration_cast<std::chrono::milliseconds>(kLongLinger), 3);
+  commits.add(commit_of(1));
+  commits.add(commit_of(2));
+  commits.add(commit_of(3));
+  ASSERT_EQ(first_flushed.get_future().wait_for(kPromptly), std::future_status::ready) << "a full batch waited";
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(batches, (std::vector<std::vector<std::uint64_t>>{{1, 2, 3}}));
+}
+
+TEST(DeferredCommits, WaitFlushedCutsTheLingerShort) {
+  std::atomic<std::size_t> flushed{0};
+  DeferredCommits commits([&](DeferredBatch& batch) { flushed += batch.commits.size(); },
+                          std::chrono::duration_cast<std::chrono::milliseconds>(kLongLinger), 100);
+  commits.add(commit_of(1));
+  commits.add(commit_of(2));
+  auto waited = std::async(std::launch::async, [&] {
+    commits.wait_flushed();
+    return flushed.load();
+  });
+  const bool prompt = waited.wait_for(kPromptly) == std::future_status::ready;
+  if (!prompt) {
+    for (std::uint64_t n = 3; n <= 100; ++n) commits.add(commit_of(n));  // a full batch ends the wait
+  }
+  EXPECT_TRUE(prompt) << "wait_flushed waited for the linger";
+  EXPECT_GE(waited.get(), 2u);
 }
 
 }  // namespace

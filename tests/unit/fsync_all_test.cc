@@ -1,9 +1,11 @@
 // fsync_all on real files: every target is synced and the first failure (in target order) is
 // reported with what it was; callers on several threads at once, sharing one FanOut, each get
-// their own outcome.
+// their own outcome. fsync_each gives a file named twice its one outcome in both places, and
+// sync_together syncs what lives on the root's filesystem at once and the rest one by one.
 #include "server/fsync_all.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -72,6 +74,50 @@ TEST(FsyncAll, CallersOnSeveralThreadsEachGetTheirOwnOutcome) {
   }
   for (auto& c : callers) c.join();
   for (int t = 0; t < 6; ++t) EXPECT_EQ(failures[static_cast<std::size_t>(t)], t % 2 == 1 ? 20 : 0) << "caller " << t;
+}
+
+TEST(FsyncAll, AFileNamedTwiceGetsItsOutcomeInBothPlaces) {
+  testing::TempDir dir;
+  FanOut fan_out;
+  auto files = open_files(dir, "d", 1);
+  const UniqueFd same_file(::dup(files[0].get()));  // another descriptor, the same inode
+  const std::vector<SyncTarget> targets = {
+      {files[0].get(), "file"}, {-1, "a closed file"}, {same_file.get(), "file again"}, {files[0].get(), "file"}};
+  const auto results = fsync_each(fan_out, targets);
+  ASSERT_EQ(results.size(), 4u);
+  EXPECT_TRUE(results[0].ok());
+  ASSERT_FALSE(results[1].ok());
+  EXPECT_NE(results[1].error().message().find("fsync a closed file"), std::string::npos);
+  EXPECT_TRUE(results[2].ok());
+  EXPECT_TRUE(results[3].ok());
+}
+
+TEST(SyncTogether, TargetsOnTheRootsFilesystemShareOneSyncAndOthersAreSyncedOneByOne) {
+  testing::TempDir root_dir;
+  FanOut fan_out;
+  const UniqueFd root(::open(root_dir.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  ASSERT_TRUE(root.valid());
+  auto files = open_files(root_dir, "r", 2);
+  // A file on another filesystem (tmpfs), as if mounted below the data root.
+  const std::string other_path = "/dev/shm/dfs-sync-together-" + std::to_string(::getpid());
+  const UniqueFd other(::open(other_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  ASSERT_TRUE(other.valid());
+  ::unlink(other_path.c_str());
+  struct stat root_st, other_st;
+  ASSERT_EQ(::fstat(root.get(), &root_st), 0);
+  ASSERT_EQ(::fstat(other.get(), &other_st), 0);
+  ASSERT_NE(root_st.st_dev, other_st.st_dev) << "/dev/shm must be another filesystem than /tmp";
+
+  const std::vector<SyncTarget> targets = {
+      {files[0].get(), "part"}, {other.get(), "part elsewhere"}, {-1, "a closed file"}, {files[1].get(), "part"}};
+  const auto results = sync_together(root.get(), fan_out, targets);
+  ASSERT_EQ(results.size(), 4u);
+  EXPECT_TRUE(results[0].ok());
+  EXPECT_TRUE(results[1].ok());
+  ASSERT_FALSE(results[2].ok()) << "a bad descriptor is not on the root's filesystem, and its fsync fails";
+  EXPECT_NE(results[2].error().message().find("fsync a closed file"), std::string::npos);
+  EXPECT_TRUE(results[3].ok());
+  EXPECT_TRUE(sync_together(root.get(), fan_out, {}).empty());
 }
 
 }  // namespace
