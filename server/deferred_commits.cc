@@ -19,21 +19,32 @@ DeferredCommits::~DeferredCommits() {
 }
 
 void DeferredCommits::add(DeferredSync sync) {
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     pending_.syncs.push_back(std::move(sync));
-    ++added_;
+    wake = added();
   }
-  pending_or_stopping_.notify_one();
+  if (wake) pending_or_stopping_.notify_one();
 }
 
 void DeferredCommits::add(DeferredCommit commit) {
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     pending_.commits.push_back(std::move(commit));
-    ++added_;
+    wake = added();
   }
-  pending_or_stopping_.notify_one();
+  if (wake) pending_or_stopping_.notify_one();
+}
+
+bool DeferredCommits::added() {
+  ++added_;
+  // The flusher needs waking for the first item of a batch, and for the one that fills it; in
+  // between it is lingering on purpose, and waking it would only put it back to sleep (a futex
+  // wake and two context switches per item).
+  const std::size_t items = pending_.syncs.size() + pending_.commits.size();
+  return items == 1 || items >= max_items_;
 }
 
 void DeferredCommits::wait_flushed() {

@@ -67,6 +67,8 @@ class DeferredCommits {
 
  private:
   void serve();
+  // Counts an item just added to pending_ (mutex_ held); whether the flusher must be woken.
+  bool added();
 
   Flush flush_;
   const std::chrono::milliseconds linger_;
