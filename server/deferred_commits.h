@@ -6,9 +6,9 @@
 // durable, then writes the commits' markers and makes those durable, then removes the versions
 // they supersede. What arrives while a batch is being flushed goes into the next one.
 //
-// Why linger: on a small machine each batch costs thread wake-ups and a cache flush per file
-// or folder, and files closed a few milliseconds apart (a cp of many small files) otherwise
-// went one batch each. A batch of several shares those, and their parent folders' fsyncs.
+// Why linger: each batch costs thread wake-ups and writes that wait for the disk, and files
+// closed a few milliseconds apart (a cp of many small files) otherwise went one batch each. A
+// batch of several shares them.
 //
 // The destructor flushes what is still pending before it returns, so a clean stop leaves every
 // answered commit durable.

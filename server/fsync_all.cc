@@ -5,46 +5,28 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <map>
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace dfs::server {
 
 namespace {
 
-// At most this many fsyncs run at once: enough for their flushes to merge, while a group
-// commit's batch of many files does not start a thread per file.
+// At most this many fsyncs run at once: enough for their flushes to merge, while a batch of
+// many files (a group commit's, on a filesystem other than the root's) does not start a thread
+// per file.
 constexpr std::size_t kParallelFsyncs = 4;
 
 }  // namespace
 
 std::vector<Status> fsync_each(FanOut& fan_out, std::span<const SyncTarget> targets) {
-  // A file or folder named twice (a batch's files share their parent's folder) is fsynced once.
-  std::vector<std::size_t> first_of(targets.size());
-  std::vector<std::size_t> unique;
-  std::map<std::pair<dev_t, ino_t>, std::size_t> seen;
-  for (std::size_t i = 0; i < targets.size(); ++i) {
-    struct stat st;
-    if (::fstat(targets[i].fd, &st) == 0) {
-      const auto [it, inserted] = seen.emplace(std::pair(st.st_dev, st.st_ino), i);
-      first_of[i] = it->second;
-      if (!inserted) continue;
-    } else {
-      first_of[i] = i;  // fsync reports what is wrong with it
-    }
-    unique.push_back(i);
-  }
   std::vector<Status> results(targets.size());
-  const std::size_t workers = std::min(unique.size(), kParallelFsyncs);
+  const std::size_t workers = std::min(targets.size(), kParallelFsyncs);
   fan_out.run(workers, [&](std::size_t worker) {
-    for (std::size_t u = worker; u < unique.size(); u += workers) {
-      const auto& target = targets[unique[u]];
-      if (::fsync(target.fd) != 0) results[unique[u]] = Error::from_errno(errno, "fsync " + std::string(target.what));
+    for (std::size_t i = worker; i < targets.size(); i += workers) {
+      if (::fsync(targets[i].fd) != 0) results[i] = Error::from_errno(errno, "fsync " + std::string(targets[i].what));
     }
   });
-  for (std::size_t i = 0; i < targets.size(); ++i) results[i] = results[first_of[i]];
   return results;
 }
 

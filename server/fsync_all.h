@@ -2,8 +2,7 @@
 // flush that waits for the host's disk, and storing a small file's two parts waited for four of
 // them one after another (two part files, their folder, the folder's new entry in its parent).
 // Issued together on a few of FanOut's threads (the caller runs one of them), their waits
-// overlap and the block layer can merge their flushes. A file or folder named twice is fsynced
-// once: the files of a group commit's batch share their parents' folders.
+// overlap and the block layer can merge their flushes.
 #pragma once
 
 #include <span>

@@ -1,7 +1,7 @@
 // fsync_all on real files: every target is synced and the first failure (in target order) is
 // reported with what it was; callers on several threads at once, sharing one FanOut, each get
-// their own outcome. fsync_each gives a file named twice its one outcome in both places, and
-// sync_together syncs what lives on the root's filesystem at once and the rest one by one.
+// their own outcome. sync_together syncs what lives on the root's filesystem at once and the
+// rest one by one, each with its own outcome.
 #include "server/fsync_all.h"
 
 #include <fcntl.h>
@@ -74,22 +74,6 @@ TEST(FsyncAll, CallersOnSeveralThreadsEachGetTheirOwnOutcome) {
   }
   for (auto& c : callers) c.join();
   for (int t = 0; t < 6; ++t) EXPECT_EQ(failures[static_cast<std::size_t>(t)], t % 2 == 1 ? 20 : 0) << "caller " << t;
-}
-
-TEST(FsyncAll, AFileNamedTwiceGetsItsOutcomeInBothPlaces) {
-  testing::TempDir dir;
-  FanOut fan_out;
-  auto files = open_files(dir, "d", 1);
-  const UniqueFd same_file(::dup(files[0].get()));  // another descriptor, the same inode
-  const std::vector<SyncTarget> targets = {
-      {files[0].get(), "file"}, {-1, "a closed file"}, {same_file.get(), "file again"}, {files[0].get(), "file"}};
-  const auto results = fsync_each(fan_out, targets);
-  ASSERT_EQ(results.size(), 4u);
-  EXPECT_TRUE(results[0].ok());
-  ASSERT_FALSE(results[1].ok());
-  EXPECT_NE(results[1].error().message().find("fsync a closed file"), std::string::npos);
-  EXPECT_TRUE(results[2].ok());
-  EXPECT_TRUE(results[3].ok());
 }
 
 TEST(SyncTogether, TargetsOnTheRootsFilesystemShareOneSyncAndOthersAreSyncedOneByOne) {
