@@ -1,0 +1,43 @@
+#include "tests/support/loop_ext4.h"
+
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+#include <system_error>
+#include <utility>
+
+namespace dfs::testing {
+
+namespace {
+
+std::string quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
+
+}  // namespace
+
+LoopExt4::LoopExt4(std::filesystem::path where, std::uint64_t megabytes)
+    : where_(std::move(where)), image_(where_.string() + ".img") {
+  std::error_code ec;
+  std::filesystem::create_directories(where_, ec);
+  if (ec) return;
+  {
+    const int fd = ::creat(image_.c_str(), 0600);
+    if (fd < 0) return;
+    const bool sized = ::ftruncate(fd, static_cast<off_t>(megabytes << 20)) == 0;
+    ::close(fd);
+    if (!sized) return;
+  }
+  const std::string format = "mkfs.ext4 -q -F " + quoted(image_) + " >/dev/null 2>&1";
+  const std::string mount = "mount -o loop " + quoted(image_) + " " + quoted(where_) + " >/dev/null 2>&1";
+  mounted_ = std::system(format.c_str()) == 0 && std::system(mount.c_str()) == 0;
+}
+
+LoopExt4::~LoopExt4() {
+  // The loop device goes with the last reference to its mount (autoclear).
+  if (mounted_) ::umount2(where_.c_str(), MNT_DETACH);
+  std::error_code ec;
+  std::filesystem::remove(image_, ec);
+}
+
+}  // namespace dfs::testing
