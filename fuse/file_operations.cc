@@ -103,6 +103,7 @@ Status commit(MountState& mount, OpenFile& file, const RemotePath& path, protoco
     // The kernel's pages of this path now hold the refused bytes: the next open must drop them.
     // (A new size makes the kernel drop them itself; the same size does not.)
     mount.open_files.forget_page_cache(path.str());
+    mount.attributes.forget(path.str());  // a file made here and refused was never stored
     return written.error();
   }
   file.dirty = false;
@@ -277,7 +278,8 @@ namespace {
 int commit_open_file(const char* kernel_path, fuse_file_info* fi, protocol::CommitDurability durability,
                      const char* operation) {
   auto& mount = mount_state();
-  OpenFile& file = *handle_of(fi).file;
+  const std::shared_ptr<OpenFile>& shared = handle_of(fi).file;
+  OpenFile& file = *shared;
   std::unique_lock lock(file.mutex);
   if (file.removed) return 0;
   const bool make_durable = durability == protocol::CommitDurability::now && file.commit_deferred;
@@ -293,6 +295,7 @@ int commit_open_file(const char* kernel_path, fuse_file_info* fi, protocol::Comm
     return 0;
   }
   if (Status committed = commit(mount, file, *path, durability); !committed) {
+    if (durability == protocol::CommitDurability::later) mount.open_files.detach(shared);
     return reply_error(operation, kernel_path, committed.error());
   }
   if (!OpenFiles::would_keep(file.spool->size())) {

@@ -54,6 +54,12 @@ void OpenFiles::release(const std::shared_ptr<OpenFile>& file) {
   if (clean) keep(path, std::move(*clean));
 }
 
+void OpenFiles::detach(const std::shared_ptr<OpenFile>& file) {
+  std::lock_guard lock(mutex_);
+  auto it = files_.find(file->path);
+  if (it != files_.end() && it->second == file) files_.erase(it);
+}
+
 bool OpenFiles::would_keep(std::uint64_t size) { return size <= kMaxKeptBytes; }
 
 void OpenFiles::keep(const std::string& path, KeptSpool kept) {

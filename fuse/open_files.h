@@ -91,6 +91,10 @@ class OpenFiles {
   void rename(const std::string& from, const std::string& to);
   // After an unlink: the open file at `path` is removed, and the name is free for a new file.
   void remove(const std::string& path);
+  // After a close the store refused: the next open of its path starts from what the store
+  // holds, not from the refused spool (the kernel releases the closed descriptor after close()
+  // has returned, and an open in between shared the spool). Descriptors still open keep it.
+  void detach(const std::shared_ptr<OpenFile>& file);
 
   // Close-to-open consistency: the kernel may keep its page cache for `path` when the version
   // now opened is the one it cached last (set by opens and by our own flushes).

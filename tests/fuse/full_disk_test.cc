@@ -38,7 +38,7 @@ class FullServerDisk : public MountedStore {
   // Writes `local_file` over f as a careful program does, and returns close()'s errno (0 when
   // it succeeded). Every write succeeds, since the mount spools locally: close() is where the
   // store says whether it kept the bytes.
-  int overwrite_f_with(const std::filesystem::path& local_file) {
+  int overwrite_f_with(const std::filesystem::path& local_file, int* kept_descriptor = nullptr) {
     const std::string bytes = read_local_file(local_file);
     const int fd = ::open((mountpoint() / "f").c_str(), O_WRONLY | O_TRUNC);
     EXPECT_GE(fd, 0) << "open: " << std::strerror(errno);
@@ -49,6 +49,7 @@ class FullServerDisk : public MountedStore {
       if (n <= 0) break;
     }
     EXPECT_EQ(done, bytes.size()) << "write: " << std::strerror(errno);
+    if (kept_descriptor != nullptr) *kept_descriptor = ::dup(fd);
     errno = 0;
     return ::close(fd) == 0 ? 0 : errno;
   }
@@ -76,6 +77,19 @@ TEST_F(FullServerDisk, ARefusedRewriteOfTheSameSizeIsNotReadBack) {
   EXPECT_EQ(difference_between(mountpoint() / "f", local("old")), "");
   remount();
   EXPECT_EQ(difference_between(mountpoint() / "f", local("old")), "");
+}
+
+// The kernel releases a closed descriptor's file after close() has returned; a descriptor that
+// is still open (here a dup, held on purpose) keeps that file alive. An open of the path in the
+// meantime must read what the store holds, not the bytes the store refused.
+TEST_F(FullServerDisk, AnOpenAfterARefusedCloseReadsTheOldContentWhileADescriptorIsStillOpen) {
+  write_pseudo_random_file(local("new"), 16 << 20, 2);
+  int still_open = -1;
+  const int close_errno = overwrite_f_with(local("new"), &still_open);
+  ASSERT_GE(still_open, 0) << "dup: " << std::strerror(errno);
+  EXPECT_EQ(close_errno, ENOSPC) << std::strerror(close_errno);
+  EXPECT_EQ(difference_between(mountpoint() / "f", local("old")), "");
+  ::close(still_open);  // its close commits the refused bytes again, and fails again
 }
 
 }  // namespace
