@@ -9,6 +9,8 @@ packages=(
   libsystemd-dev libfuse3-dev fuse3
   libgtest-dev libgmock-dev libbenchmark-dev
   curl python3 util-linux iproute2
+  # mkfs.ext4 for the test that needs an ext4 of its own on a loop device.
+  e2fsprogs
   # The .deb (cpack: dpkg-shlibdeps, file) and its unit checks (systemd-analyze).
   dpkg-dev file systemd
   # libFuzzer (scripts/fuzz.sh): clang, and its runtime, which clang only recommends.
