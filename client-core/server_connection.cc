@@ -17,9 +17,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "client-core/deadline_socket.h"
 #include "client-core/tls_client.h"
 #include "common/checksum.h"
-#include "common/http_stream.h"
 #include "common/percent_encoding.h"
 #include "common/request_target.h"
 
@@ -97,7 +97,7 @@ struct ServerConnection::Impl {
   Timeouts timeouts;
   std::string authorization;
   asio::io_context io;
-  HttpStream stream{io};
+  ClientStream stream{io};
   beast::flat_buffer buffer;
   bool connected = false;
   std::vector<char> chunk;
@@ -146,7 +146,7 @@ struct ServerConnection::Impl {
 
   void close() {
     beast::error_code ec;
-    stream.tcp().socket().close(ec);
+    stream.tcp().close();
     stream.stop_tls();
     connected = false;
     buffer.clear();
@@ -168,9 +168,8 @@ struct ServerConnection::Impl {
       for (const auto& r : results) targets.push_back(r.endpoint());
     }
     stream.expires_after(timeouts.connect);
-    ec = run([&](auto handler) { stream.tcp().async_connect(targets, [handler](beast::error_code e, const tcp::endpoint&) mutable { handler(e); }); });
+    ec = stream.tcp().connect(targets);
     if (ec) return network_error(ec, "connecting");
-    stream.tcp().socket().set_option(tcp::no_delay(true), ec);
     if (address.tls.enabled) {
       if (auto st = start_tls(); !st) return st;
     }
@@ -526,15 +525,12 @@ Status ServerConnection::put_part_from_file(const RemotePath& path, const protoc
   return s.put_large(path, d, [&]() -> Status {
     // The header is out; the body is the part's raw bytes (Content-Length framing), so they can
     // go straight from the page cache to the socket.
-    auto& socket = s.stream.tcp().socket();
-    beast::error_code ec;
-    socket.native_non_blocking(true, ec);
-    if (ec) return s.network_error(ec, "sending a part");
+    const int socket = s.stream.tcp().native_handle();  // non-blocking, as DeadlineSocket made it
     const SigpipeBlock no_sigpipe;
     auto position = static_cast<off_t>(offset);
     std::uint64_t left = d.part_size;
     while (left > 0) {
-      const auto n = ::sendfile(socket.native_handle(), fd, &position,
+      const auto n = ::sendfile(socket, fd, &position,
                                 static_cast<std::size_t>(std::min<std::uint64_t>(left, kChunk)));
       if (n > 0) {
         left -= static_cast<std::uint64_t>(n);
@@ -547,7 +543,7 @@ Status ServerConnection::put_part_from_file(const RemotePath& path, const protoc
       }
       if (errno == EINTR) continue;
       if (errno == EAGAIN) {
-        pollfd ready{socket.native_handle(), POLLOUT, 0};
+        pollfd ready{socket, POLLOUT, 0};
         const int r = ::poll(&ready, 1, static_cast<int>(s.timeouts.io.count()));
         if (r == 0) return s.network_error(beast::error::timeout, "sending a part");
         if (r < 0 && errno != EINTR) {

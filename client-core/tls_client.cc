@@ -35,7 +35,7 @@ Result<std::unique_ptr<ssl::context>> make_client_tls_context(const TlsSettings&
   return context;
 }
 
-void prepare_tls_session(HttpStream::Tls& tls, const std::string& host, TlsRejection& rejection) {
+void prepare_tls_session(ClientStream::Tls& tls, const std::string& host, TlsRejection& rejection) {
   rejection = {};
   boost::system::error_code not_an_address;
   boost::asio::ip::make_address(host, not_an_address);

@@ -8,9 +8,9 @@
 #include <memory>
 #include <string>
 
+#include "client-core/deadline_socket.h"
 #include "client-core/server_connection.h"
 #include "common/error.h"
-#include "common/http_stream.h"
 
 namespace dfs::client {
 
@@ -27,7 +27,7 @@ Result<std::unique_ptr<boost::asio::ssl::context>> make_client_tls_context(const
 // Sets up the TLS session of a new connection to `host`: SNI for a host name, peer
 // verification, and host-name verification that records its verdict in `rejection` (which
 // must outlive the handshake).
-void prepare_tls_session(HttpStream::Tls& tls, const std::string& host, TlsRejection& rejection);
+void prepare_tls_session(ClientStream::Tls& tls, const std::string& host, TlsRejection& rejection);
 
 // The failed handshake's cause without the server's name, e.g. "TLS certificate not trusted
 // (check tls_ca_file)".

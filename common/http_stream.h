@@ -7,6 +7,9 @@
 // The one raw descriptor trick, sendfile(2) of a file by the client, bypasses this type
 // through tcp(): it is correct only when is_tls() is false, and the place that uses it checks.
 //
+// The layer below is a template argument: the server's is a beast::tcp_stream (many connections
+// on one reactor), the client's a DeadlineSocket (one thread that waits for each operation).
+//
 // Header-only: used by dfs-server and the client core, which both link the dfs_asio target.
 #pragma once
 
@@ -20,17 +23,18 @@
 
 namespace dfs {
 
-class HttpStream {
+template <class Transport>
+class BasicHttpStream {
  public:
-  using Tcp = boost::beast::tcp_stream;
+  using Tcp = Transport;
   using Tls = boost::beast::ssl_stream<Tcp&>;
-  using executor_type = Tcp::executor_type;
+  using executor_type = typename Tcp::executor_type;
 
   template <class Arg>
-  explicit HttpStream(Arg&& socket_or_executor) : tcp_(std::forward<Arg>(socket_or_executor)) {}
+  explicit BasicHttpStream(Arg&& socket_or_executor) : tcp_(std::forward<Arg>(socket_or_executor)) {}
   // The TLS layer points at tcp_: the object stays where it was made.
-  HttpStream(const HttpStream&) = delete;
-  HttpStream& operator=(const HttpStream&) = delete;
+  BasicHttpStream(const BasicHttpStream&) = delete;
+  BasicHttpStream& operator=(const BasicHttpStream&) = delete;
 
   executor_type get_executor() noexcept { return tcp_.get_executor(); }
 
@@ -78,5 +82,7 @@ class HttpStream {
   Tcp tcp_;
   std::optional<Tls> tls_;
 };
+
+using HttpStream = BasicHttpStream<boost::beast::tcp_stream>;
 
 }  // namespace dfs
