@@ -13,6 +13,8 @@
 // newer staged ones.
 #pragma once
 
+#include <atomic>
+#include <cstddef>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -92,6 +94,9 @@ class PartStore {
   Status list_entries(std::string_view user, const RemotePath& dir, std::span<const std::string> names,
                       const std::function<void(const protocol::ListRecord&)>& emit);
   Result<SpaceInfo> space() const;
+  // Commits answered and served whose markers could not be written yet (a folder that refuses
+  // new names); the group commit tries again with each batch.
+  std::size_t markers_waiting() const { return markers_waiting_.load(std::memory_order_relaxed); }
 
   int root_fd() const { return root_.get(); }
   EntryLocks& locks() { return locks_; }
@@ -128,6 +133,10 @@ class PartStore {
   EntryLocks locks_;
   FanOut fan_out_;  // fsync_all()'s threads
   PendingCommits pending_;
+  // Commits whose markers the group commit could not write: still pending, tried again by the
+  // next batch. Only the group commit's thread touches them.
+  std::vector<DeferredCommit> unwritten_markers_;
+  std::atomic<std::size_t> markers_waiting_{0};  // unwritten_markers_.size(), for any thread
   // Last: destroyed first, it flushes what is pending while the locks and the threads still exist.
   // A batch gathers for 30 ms: a cp of small files closes one every few milliseconds, and each
   // batch costs two syncfs and two cache flushes however many files it holds.

@@ -5,6 +5,8 @@
 #include "server/part_store.h"
 
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -471,6 +473,60 @@ TEST_F(PartStoreTest, ADurableCommitOfPartsStoredLaterIsOnTheDiskWhenItReturns) 
   auto newest = open_part("a", 1);
   ASSERT_TRUE(newest.ok()) << newest.error().message();
   EXPECT_EQ(newest->descriptor().version, v2);
+}
+
+// Sets or clears the immutable flag of `dir` (chattr +i), under which a folder takes no new
+// name, not even root's. False where the filesystem or the user cannot (tmpfs, no root).
+bool set_immutable(const fs::path& dir, bool on) {
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  int flags = 0;
+  if (!fd.valid() || ::ioctl(fd.get(), FS_IOC_GETFLAGS, &flags) != 0) return false;
+  flags = on ? (flags | FS_IMMUTABLE_FL) : (flags & ~FS_IMMUTABLE_FL);
+  return ::ioctl(fd.get(), FS_IOC_SETFLAGS, &flags) == 0;
+}
+
+// A marker the group commit cannot write (its folder takes no new name) leaves the commit that
+// was answered pending and served, not dropped; a later batch writes it, and it is on the disk
+// for the next start of the store.
+TEST_F(PartStoreTest, ACommitWhoseMarkerCannotBeWrittenStaysServedAndIsWrittenByALaterBatch) {
+  constexpr auto later = protocol::CommitDurability::later;
+  ASSERT_TRUE(put("a", v1, 1, "one").ok());
+  ASSERT_TRUE(commit("a", v1).ok());
+  ASSERT_TRUE(put("a", v2, 1, "two", later).ok());
+  if (!set_immutable(folder(".dfs/a"), true)) GTEST_SKIP() << "cannot make a folder immutable here (root on ext4 needed)";
+  struct Mutable {
+    fs::path dir;
+    ~Mutable() { set_immutable(dir, false); }  // or the temp dir cannot be removed
+  } undo{folder(".dfs/a")};
+  ASSERT_TRUE(store_->commit("alice", path_of("a"), v2, later).ok());
+  // A durable commit of another entry returns once every batch before it is flushed.
+  ASSERT_TRUE(put("b", v1, 1, "bee").ok());
+  ASSERT_TRUE(commit("b", v1).ok());
+
+  EXPECT_EQ(names_in(folder(".dfs/a")), (std::vector<std::string>{commit_marker_name(v1), part_file_name(v1, 1),
+                                                                   part_file_name(v2, 1)}))
+      << "no marker of v2 could be written";
+  EXPECT_EQ(store_->markers_waiting(), 1u);
+  auto served = open_part("a", 1);
+  ASSERT_TRUE(served.ok()) << served.error().message();
+  EXPECT_EQ(served->descriptor().version, v2) << "the answered commit must stay served";
+  EXPECT_TRUE(served->committed());
+
+  ASSERT_TRUE(set_immutable(folder(".dfs/a"), false));
+  ASSERT_TRUE(put("c", v1, 1, "sea", later).ok());  // the next batch
+  ASSERT_TRUE(commit("c", v1).ok());
+  EXPECT_EQ(store_->markers_waiting(), 0u);
+  EXPECT_EQ(names_in(folder(".dfs/a")), (std::vector<std::string>{commit_marker_name(v2), part_file_name(v2, 1)}))
+      << "the marker is written and v1 goes";
+
+  store_.reset();
+  auto reopened = PartStore::open(root_);
+  ASSERT_TRUE(reopened.ok()) << reopened.error().message();
+  store_ = std::move(*reopened);
+  auto after = open_part("a", 1);
+  ASSERT_TRUE(after.ok()) << after.error().message();
+  EXPECT_EQ(after->descriptor().version, v2);
+  EXPECT_TRUE(after->committed());
 }
 
 // Parts stored `later` are no commit: nothing is served before one. And an older version's
