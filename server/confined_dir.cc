@@ -57,9 +57,23 @@ Result<UniqueFd> make_dirs_beneath(int base, const std::vector<std::string>& com
   if (auto existing = open_dir_beneath(base, whole); existing || existing.error().code() != Errc::not_found) {
     return existing;
   }
-  auto current = open_dir_beneath(base, ".");
+  // Mostly only the last folder is missing (a new entry in an existing directory): start from
+  // its parent rather than try to make every folder on the way (a failed mkdirat and an
+  // openat2 each).
+  std::size_t first_missing = 0;
+  Result<UniqueFd> current = Error(Errc::not_found, "");
+  if (components.size() > 1) {
+    current = open_dir_beneath(base, whole.substr(0, whole.size() - components.back().size() - 1));
+    if (current) {
+      first_missing = components.size() - 1;
+    } else if (current.error().code() != Errc::not_found) {
+      return current;
+    }
+  }
+  if (first_missing == 0) current = open_dir_beneath(base, ".");
   if (!current) return current;
-  for (const auto& name : components) {
+  for (std::size_t i = first_missing; i < components.size(); ++i) {
+    const std::string& name = components[i];
     bool created = false;
     if (::mkdirat(current->get(), name.c_str(), 0755) == 0) {
       created = true;

@@ -152,6 +152,30 @@ TEST_F(ConfinedDirTest, MakeDirsBeneathReusesExistingDirectories) {
   EXPECT_EQ(inode_of_fd(again->get()), inode_of(root_ / "a" / "b"));
 }
 
+// The folders to make durable are exactly the parents that got a new entry: none on the way to
+// an existing parent, however the missing part is found.
+TEST_F(ConfinedDirTest, MakeDirsBeneathHandsOverTheParentsOfTheFoldersItMade) {
+  fs::create_directories(root_ / "a" / "b");
+  std::vector<UniqueFd> only_last;
+  const auto last = make_dirs_beneath(base_.get(), {"a", "b", "c"}, &only_last);
+  ASSERT_TRUE(last.ok()) << last.error().message();
+  EXPECT_EQ(inode_of_fd(last->get()), inode_of(root_ / "a" / "b" / "c"));
+  ASSERT_EQ(only_last.size(), 1u);
+  EXPECT_EQ(inode_of_fd(only_last[0].get()), inode_of(root_ / "a" / "b"));
+
+  std::vector<UniqueFd> two;
+  const auto deeper = make_dirs_beneath(base_.get(), {"a", "x", "y"}, &two);
+  ASSERT_TRUE(deeper.ok()) << deeper.error().message();
+  EXPECT_EQ(inode_of_fd(deeper->get()), inode_of(root_ / "a" / "x" / "y"));
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(inode_of_fd(two[0].get()), inode_of(root_ / "a"));
+  EXPECT_EQ(inode_of_fd(two[1].get()), inode_of(root_ / "a" / "x"));
+
+  std::vector<UniqueFd> none;
+  ASSERT_TRUE(make_dirs_beneath(base_.get(), {"a", "b", "c"}, &none).ok());
+  EXPECT_TRUE(none.empty());
+}
+
 TEST_F(ConfinedDirTest, MakeDirsBeneathWithNoComponentsReturnsTheBase) {
   const auto made = make_dirs_beneath(base_.get(), {});
   ASSERT_TRUE(made.ok()) << made.error().message();
