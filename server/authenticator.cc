@@ -3,7 +3,8 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
 
@@ -37,10 +38,19 @@ Result<std::unique_ptr<Authenticator>> Authenticator::open(const std::filesystem
   return auth;
 }
 
-Authenticator::Authenticator(std::filesystem::path file) : file_(std::move(file)), mac_key_(32, '\0') {
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(mac_key_.data()), static_cast<int>(mac_key_.size())) != 1) {
-    throw std::runtime_error("OpenSSL RAND_bytes failed");
-  }
+Authenticator::Authenticator(std::filesystem::path file) : file_(std::move(file)) {
+  unsigned char key[32];
+  if (RAND_bytes(key, sizeof key) != 1) throw std::runtime_error("OpenSSL RAND_bytes failed");
+  // Keyed once: HMAC() fetched the algorithm and set the key up again for every request (about
+  // 5% of a server's time on small files).
+  EVP_MAC* hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  mac_.reset(hmac == nullptr ? nullptr : EVP_MAC_CTX_new(hmac));
+  EVP_MAC_free(hmac);
+  char digest[] = "SHA256";
+  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_construct_end()};
+  const bool keyed = mac_ && EVP_MAC_init(mac_.get(), key, sizeof key, params) == 1;
+  OPENSSL_cleanse(key, sizeof key);
+  if (!keyed) throw std::runtime_error("OpenSSL HMAC-SHA256 is not available");
 }
 
 Status Authenticator::reload_if_changed() {
@@ -57,14 +67,18 @@ Status Authenticator::reload_if_changed() {
   return {};
 }
 
-std::string Authenticator::fast_mac(std::string_view user, std::string_view password) const {
-  std::string message(user);
-  message += '\0';
-  message += password;
+std::string Authenticator::fast_mac(std::string_view user, std::string_view password) {
+  const unsigned char separator = 0;
   unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), mac_key_.data(), static_cast<int>(mac_key_.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), out, &length);
+  std::size_t length = 0;
+  std::lock_guard lock(mac_mutex_);
+  // A null key starts a new MAC with the key set up in the constructor.
+  const bool done = EVP_MAC_init(mac_.get(), nullptr, 0, nullptr) == 1 &&
+                    EVP_MAC_update(mac_.get(), reinterpret_cast<const unsigned char*>(user.data()), user.size()) == 1 &&
+                    EVP_MAC_update(mac_.get(), &separator, 1) == 1 &&
+                    EVP_MAC_update(mac_.get(), reinterpret_cast<const unsigned char*>(password.data()), password.size()) == 1 &&
+                    EVP_MAC_final(mac_.get(), out, &length, sizeof out) == 1;
+  if (!done) return {};  // matches no stored MAC: the slow check decides
   return std::string(reinterpret_cast<char*>(out), length);
 }
 
@@ -77,14 +91,17 @@ Result<std::string> Authenticator::authenticate(std::string_view authorization) 
   if (colon == std::string::npos) return unauthorized("malformed Basic credentials");
   const std::string_view user = std::string_view(*decoded).substr(0, colon);
   const std::string_view password = std::string_view(*decoded).substr(colon + 1);
-  const Error wrong = unauthorized("wrong user name or password for user '" + std::string(user.substr(0, 64)) + "'");
+  const auto wrong = [&] {
+    return unauthorized("wrong user name or password for user '" + std::string(user.substr(0, 64)) + "'");
+  };
 
   if (auto st = reload_if_changed(); !st) return Error(Errc::unavailable, st.error().message());
   const std::string mac = fast_mac(user, password);
   auto cached = [&] {
     std::lock_guard lock(mutex_);
     const auto it = verified_.find(user);
-    return it != verified_.end() && CRYPTO_memcmp(it->second.data(), mac.data(), mac.size()) == 0;
+    return !mac.empty() && it != verified_.end() && it->second.size() == mac.size() &&
+           CRYPTO_memcmp(it->second.data(), mac.data(), mac.size()) == 0;
   };
   if (cached()) return std::string(user);
 
@@ -99,11 +116,11 @@ Result<std::string> Authenticator::authenticate(std::string_view authorization) 
     // Spend the same time as for a real user, so a guesser cannot tell names apart.
     static const PasswordHash decoy = PasswordHash::create("decoy", kDefaultPasswordIterations);
     (void)decoy.matches(password);
-    return wrong;
+    return wrong();
   }
-  if (!hash->matches(password)) return wrong;
+  if (!hash->matches(password)) return wrong();
   std::lock_guard lock(mutex_);
-  verified_[std::string(user)] = mac;
+  if (!mac.empty()) verified_[std::string(user)] = mac;
   return std::string(user);
 }
 

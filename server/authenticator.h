@@ -4,10 +4,12 @@
 // password guesser gets at most one core. The file is re-read when it changes on disk.
 #pragma once
 
+#include <openssl/evp.h>
 #include <sys/types.h>
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -27,10 +29,15 @@ class Authenticator {
  private:
   explicit Authenticator(std::filesystem::path file);
   Status reload_if_changed();
-  std::string fast_mac(std::string_view user, std::string_view password) const;
+  // HMAC-SHA256 of user and password under this process's random key; empty if OpenSSL fails.
+  std::string fast_mac(std::string_view user, std::string_view password);
 
   std::filesystem::path file_;
-  std::string mac_key_;
+  struct FreeMac {
+    void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
+  };
+  std::unique_ptr<EVP_MAC_CTX, FreeMac> mac_;  // keyed with the random key
+  std::mutex mac_mutex_;                      // one MAC at a time through mac_
   std::mutex mutex_;  // guards users_, stamp_ and verified_
   UsersFile users_;
   struct Stamp {
