@@ -65,24 +65,34 @@ std::pair<beast::error_code, std::size_t> read_some(asio::io_context& io, Deadli
   return outcome;
 }
 
-TEST(DeadlineSocket, ReadsWhatThePeerSentThenTheEnd) {
-  Listener listener;
-  asio::io_context io;
-  DeadlineSocket socket(io);
-  socket.expires_after(std::chrono::seconds(10));
-  const std::vector<tcp::endpoint> targets{listener.endpoint};
-  ASSERT_FALSE(socket.connect(targets));
-  UniqueFd peer = listener.accept_one();
-  ASSERT_TRUE(peer.valid());
-  ASSERT_EQ(::send(peer.get(), "hello", 5, MSG_NOSIGNAL), 5);
-  peer.reset();
+// A client stream connected to the test's listener, and the peer it accepted.
+class DeadlineSocketTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    stream_.expires_after(std::chrono::seconds(10));
+    const std::vector<tcp::endpoint> targets{listener_.endpoint};
+    ASSERT_FALSE(socket().connect(targets));
+    peer_ = listener_.accept_one();
+    ASSERT_TRUE(peer_.valid());
+  }
+  DeadlineSocket& socket() { return stream_.tcp(); }
+
+  Listener listener_;
+  asio::io_context io_;
+  ClientStream stream_{io_};
+  UniqueFd peer_;
+};
+
+TEST_F(DeadlineSocketTest, ReadsWhatThePeerSentThenTheEnd) {
+  ASSERT_EQ(::send(peer_.get(), "hello", 5, MSG_NOSIGNAL), 5);
+  peer_.reset();
 
   char buffer[64];
   std::string got;
   beast::error_code ec;
   while (!ec) {
-    socket.expires_after(std::chrono::seconds(10));
-    auto [e, n] = read_some(io, socket, buffer, sizeof buffer);
+    socket().expires_after(std::chrono::seconds(10));
+    auto [e, n] = read_some(io_, socket(), buffer, sizeof buffer);
     ec = e;
     got.append(buffer, n);
   }
@@ -90,19 +100,11 @@ TEST(DeadlineSocket, ReadsWhatThePeerSentThenTheEnd) {
   EXPECT_EQ(ec, asio::error::eof) << ec.message();
 }
 
-TEST(DeadlineSocket, AReadFromASilentPeerEndsAtTheExpiry) {
-  Listener listener;
-  asio::io_context io;
-  DeadlineSocket socket(io);
-  socket.expires_after(std::chrono::seconds(10));
-  const std::vector<tcp::endpoint> targets{listener.endpoint};
-  ASSERT_FALSE(socket.connect(targets));
-  UniqueFd peer = listener.accept_one();  // accepted, and never written to
-
-  char buffer[16];
-  socket.expires_after(milliseconds(300));
+TEST_F(DeadlineSocketTest, AReadFromASilentPeerEndsAtTheExpiry) {
+  char buffer[16];  // the peer never writes
+  socket().expires_after(milliseconds(300));
   const auto start = Clock::now();
-  const auto [ec, n] = read_some(io, socket, buffer, sizeof buffer);
+  const auto [ec, n] = read_some(io_, socket(), buffer, sizeof buffer);
   const auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
   EXPECT_EQ(ec, beast::error::timeout) << ec.message();
   EXPECT_EQ(n, 0u);
@@ -110,9 +112,9 @@ TEST(DeadlineSocket, AReadFromASilentPeerEndsAtTheExpiry) {
   EXPECT_LT(took, milliseconds(5000));
 
   // An expiry already past fails the next operation without waiting.
-  socket.expires_at(Clock::now() - milliseconds(1));
+  socket().expires_at(Clock::now() - milliseconds(1));
   const auto again = Clock::now();
-  EXPECT_EQ(read_some(io, socket, buffer, sizeof buffer).first, beast::error::timeout);
+  EXPECT_EQ(read_some(io_, socket(), buffer, sizeof buffer).first, beast::error::timeout);
   EXPECT_LT(Clock::now() - again, milliseconds(1000));
 }
 
@@ -132,16 +134,7 @@ TEST(DeadlineSocket, ConnectMovesOnToTheNextAddressWhenOneRefuses) {
   EXPECT_TRUE(listener.accept_one().valid());
 }
 
-TEST(DeadlineSocket, ARequestOfManyPiecesLeavesWhole) {
-  Listener listener;
-  asio::io_context io;
-  ClientStream stream(io);
-  stream.expires_after(std::chrono::seconds(10));
-  const std::vector<tcp::endpoint> targets{listener.endpoint};
-  ASSERT_FALSE(stream.tcp().connect(targets));
-  UniqueFd peer = listener.accept_one();
-  ASSERT_TRUE(peer.valid());
-
+TEST_F(DeadlineSocketTest, ARequestOfManyPiecesLeavesWhole) {
   // Each header field is four buffers to Beast: far more than one sendmsg gathers.
   http::request<http::string_body> request{http::verb::put, "/a/b?part=1", 11};
   for (int i = 0; i < 100; ++i) request.set("X-Field-" + std::to_string(i), std::string(i, 'v'));
@@ -154,15 +147,15 @@ TEST(DeadlineSocket, ARequestOfManyPiecesLeavesWhole) {
   std::thread reader([&] {
     char buffer[64 * 1024];
     for (;;) {
-      const ssize_t n = ::recv(peer.get(), buffer, sizeof buffer, 0);
+      const ssize_t n = ::recv(peer_.get(), buffer, sizeof buffer, 0);
       if (n <= 0) return;
       received.append(buffer, static_cast<std::size_t>(n));
     }
   });
   beast::error_code written = asio::error::would_block;
-  http::async_write(stream, request, [&](beast::error_code ec, std::size_t) { written = ec; });
-  io.run();
-  stream.tcp().close();
+  http::async_write(stream_, request, [&](beast::error_code ec, std::size_t) { written = ec; });
+  io_.run();
+  socket().close();
   reader.join();
   EXPECT_FALSE(written) << written.message();
   EXPECT_EQ(received.size(), expected.str().size());
