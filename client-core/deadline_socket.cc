@@ -1,6 +1,5 @@
 #include "client-core/deadline_socket.h"
 
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 

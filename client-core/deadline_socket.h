@@ -22,7 +22,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/error.hpp>
-#include <boost/beast/core/stream_traits.hpp>
 #include <cerrno>
 #include <chrono>
 #include <cstddef>

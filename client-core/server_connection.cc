@@ -145,7 +145,6 @@ struct ServerConnection::Impl {
   void reserve_for_body() { buffer.reserve(kChunk); }
 
   void close() {
-    beast::error_code ec;
     stream.tcp().close();
     stream.stop_tls();
     connected = false;
