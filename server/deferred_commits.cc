@@ -6,8 +6,9 @@
 
 namespace dfs::server {
 
-DeferredCommits::DeferredCommits(Flush flush, std::chrono::milliseconds linger, std::size_t max_items)
-    : flush_(std::move(flush)), linger_(linger), max_items_(max_items), flusher_([this] { serve(); }) {}
+DeferredCommits::DeferredCommits(Flush flush, std::chrono::milliseconds linger, std::size_t max_items,
+                                 std::chrono::milliseconds retry)
+    : flush_(std::move(flush)), linger_(linger), max_items_(max_items), retry_(retry), flusher_([this] { serve(); }) {}
 
 DeferredCommits::~DeferredCommits() {
   {
@@ -62,24 +63,37 @@ void DeferredCommits::serve() {
   DeferredBatch batch;
   for (;;) {
     std::uint64_t through = 0;
+    bool last = false;  // the stop's flush
     {
       std::unique_lock lock(mutex_);
-      pending_or_stopping_.wait(lock, [&] { return stopping_ || added_ > flushed_; });
-      if (added_ == flushed_) return;  // stopping, and nothing left to make durable
-      pending_or_stopping_.wait_for(lock, linger_, [&] {
-        return stopping_ || waiting_ > 0 || pending_.syncs.size() + pending_.commits.size() >= max_items_;
-      });
+      const auto work = [&] { return stopping_ || added_ > flushed_; };
+      if (again_) {
+        pending_or_stopping_.wait_for(lock, retry_, work);  // then flush, with or without new items
+      } else {
+        pending_or_stopping_.wait(lock, work);
+        if (added_ == flushed_) return;  // stopping, and nothing left to make durable
+      }
+      if (added_ > flushed_) {
+        pending_or_stopping_.wait_for(lock, linger_, [&] {
+          return stopping_ || waiting_ > 0 || pending_.syncs.size() + pending_.commits.size() >= max_items_;
+        });
+      }
       std::swap(batch, pending_);
       through = added_;
+      last = stopping_;
     }
+    again_ = false;
     flush_(batch);
     batch.syncs.clear();
     batch.commits.clear();
+    bool done = false;
     {
       std::lock_guard lock(mutex_);
       flushed_ = through;
+      done = last && added_ == flushed_;  // what the flush keeps has had its try at the stop
     }
     flushed_more_.notify_all();
+    if (done) return;
   }
 }
 

@@ -11,7 +11,9 @@
 // batch of several shares them.
 //
 // The destructor flushes what is still pending before it returns, so a clean stop leaves every
-// answered commit durable.
+// answered commit durable. A flush that could not finish part of its batch keeps that part
+// itself and calls try_again_later(): it is then called again, with whatever arrived or with an
+// empty batch, after the retry interval, and once more at the stop.
 #pragma once
 
 #include <chrono>
@@ -55,7 +57,7 @@ class DeferredCommits {
   using Flush = std::function<void(DeferredBatch&)>;
   // A batch gathers for up to `linger` after its first item, or until it holds `max_items`.
   explicit DeferredCommits(Flush flush, std::chrono::milliseconds linger = std::chrono::milliseconds(0),
-                           std::size_t max_items = 256);
+                           std::size_t max_items = 256, std::chrono::milliseconds retry = std::chrono::seconds(1));
   ~DeferredCommits();
   DeferredCommits(const DeferredCommits&) = delete;
   DeferredCommits& operator=(const DeferredCommits&) = delete;
@@ -64,6 +66,9 @@ class DeferredCommits {
   void add(DeferredCommit commit);
   // Returns once everything added before the call has been flushed; the batch does not linger.
   void wait_flushed();
+  // From within the flush only: call the flush again after the retry interval even if nothing
+  // new arrives (the flush kept what it could not finish).
+  void try_again_later() { again_ = true; }
 
  private:
   void serve();
@@ -73,6 +78,8 @@ class DeferredCommits {
   Flush flush_;
   const std::chrono::milliseconds linger_;
   const std::size_t max_items_;
+  const std::chrono::milliseconds retry_;
+  bool again_ = false;  // set by the flush through try_again_later(); the flusher's thread only
   std::mutex mutex_;
   std::condition_variable pending_or_stopping_;
   std::condition_variable flushed_more_;

@@ -284,7 +284,7 @@ void PartStore::flush_deferred(DeferredBatch& batch) {
 
   // 2. The markers, now that every part they vouch for is durable. A marker that cannot be
   // written (the folder refuses a new name) leaves its commit pending, as readers see it, and
-  // the next batch tries again: its client was told the commit is made.
+  // the group commit tries again (try_again_later): its client was told the commit is made.
   std::vector<SyncTarget> folders;
   std::vector<bool> unwritten(batch.commits.size(), false);
   for (std::size_t c = 0; c < batch.commits.size(); ++c) {
@@ -306,6 +306,7 @@ void PartStore::flush_deferred(DeferredBatch& batch) {
     if (unwritten[c]) unwritten_markers_.push_back(std::move(batch.commits[c]));
   }
   markers_waiting_.store(unwritten_markers_.size(), std::memory_order_relaxed);
+  if (!unwritten_markers_.empty()) deferred_.try_again_later();
 
   // 3. On a failure no marker of the batch is known to be durable: every older version stays
   // (readers pick the newest committed one anyway) until a later commit of its entry.

@@ -95,7 +95,7 @@ class PartStore {
                       const std::function<void(const protocol::ListRecord&)>& emit);
   Result<SpaceInfo> space() const;
   // Commits answered and served whose markers could not be written yet (a folder that refuses
-  // new names); the group commit tries again with each batch.
+  // new names); the group commit tries again with its next batch, or after a second without one.
   std::size_t markers_waiting() const { return markers_waiting_.load(std::memory_order_relaxed); }
 
   int root_fd() const { return root_.get(); }
@@ -134,7 +134,7 @@ class PartStore {
   FanOut fan_out_;  // fsync_all()'s threads
   PendingCommits pending_;
   // Commits whose markers the group commit could not write: still pending, tried again by the
-  // next batch. Only the group commit's thread touches them.
+  // next batch, or a second later. Only the group commit's thread touches them.
   std::vector<DeferredCommit> unwritten_markers_;
   std::atomic<std::size_t> markers_waiting_{0};  // unwritten_markers_.size(), for any thread
   // Last: destroyed first, it flushes what is pending while the locks and the threads still exist.

@@ -65,7 +65,7 @@ ServerMetrics::ServerMetrics(metrics::MetricsRegistry& registry, const PartStore
   });
   registry.gauge_function("dfs_server_commit_markers_waiting",
                           "Commits answered and served whose markers the group commit could not write yet "
-                          "(it tries again with each batch); above 0, look at the server's data disk.",
+                          "(it tries again every second); above 0, look at the server's data disk.",
                           [&store] { return static_cast<double>(store.markers_waiting()); });
   registry.gauge_function("dfs_server_open_connections", "Client connections open now.",
                           [read = std::move(open_connections)] { return static_cast<double>(read()); });

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -131,6 +132,49 @@ TEST(DeferredCommits, WaitFlushedCutsTheLingerShort) {
   }
   EXPECT_TRUE(prompt) << "wait_flushed waited for the linger";
   EXPECT_GE(waited.get(), 2u);
+}
+
+// A flush that keeps part of its batch (a marker its folder refused) asks to be called again:
+// it is, after the retry interval, with nothing new added.
+TEST(DeferredCommits, AFlushThatKeepsWorkIsCalledAgainWithoutNewItems) {
+  std::mutex mutex;
+  std::condition_variable called;
+  std::vector<std::size_t> sizes;
+  DeferredCommits* self = nullptr;
+  DeferredCommits commits(
+      [&](DeferredBatch& batch) {
+        std::lock_guard lock(mutex);
+        sizes.push_back(batch.commits.size());
+        if (sizes.size() < 3) self->try_again_later();
+        called.notify_all();
+      },
+      std::chrono::milliseconds(0), 256, std::chrono::milliseconds(10));
+  self = &commits;
+  commits.add(commit_of(1));
+  std::unique_lock lock(mutex);
+  EXPECT_TRUE(called.wait_for(lock, kPromptly, [&] { return sizes.size() >= 3; })) << "no retry came";
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{1, 0, 0}));
+}
+
+// At the stop, a flush that still keeps work gets one more call, and the stop ends even though
+// it asks again.
+TEST(DeferredCommits, AFlushThatKeepsWorkGetsOneMoreCallAtTheStop) {
+  std::vector<std::size_t> sizes;  // the flusher thread writes it; read after the stop
+  std::promise<void> first_flushed;
+  {
+    DeferredCommits* self = nullptr;
+    DeferredCommits commits(
+        [&](DeferredBatch& batch) {
+          sizes.push_back(batch.commits.size());
+          self->try_again_later();
+          if (sizes.size() == 1) first_flushed.set_value();
+        },
+        std::chrono::milliseconds(0), 256, std::chrono::duration_cast<std::chrono::milliseconds>(kLongLinger));
+    self = &commits;
+    commits.add(commit_of(1));
+    ASSERT_EQ(first_flushed.get_future().wait_for(kPromptly), std::future_status::ready);
+  }
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{1, 0}));
 }
 
 }  // namespace
