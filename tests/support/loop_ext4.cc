@@ -3,18 +3,13 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <string>
 #include <system_error>
 #include <utility>
 
+#include "tests/support/shell.h"
+
 namespace dfs::testing {
-
-namespace {
-
-std::string quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
-
-}  // namespace
 
 LoopExt4::LoopExt4(std::filesystem::path where, std::uint64_t megabytes)
     : where_(std::move(where)), image_(where_.string() + ".img") {
@@ -28,9 +23,9 @@ LoopExt4::LoopExt4(std::filesystem::path where, std::uint64_t megabytes)
     ::close(fd);
     if (!sized) return;
   }
-  const std::string format = "mkfs.ext4 -q -F " + quoted(image_) + " >/dev/null 2>&1";
-  const std::string mount = "mount -o loop " + quoted(image_) + " " + quoted(where_) + " >/dev/null 2>&1";
-  mounted_ = std::system(format.c_str()) == 0 && std::system(mount.c_str()) == 0;
+  mounted_ = run_shell("mkfs.ext4 -q -F " + shell_quote(image_.string()) + " 2>&1").exit_code == 0 &&
+             run_shell("mount -o loop " + shell_quote(image_.string()) + " " + shell_quote(where_.string()) + " 2>&1")
+                     .exit_code == 0;
 }
 
 LoopExt4::~LoopExt4() {
