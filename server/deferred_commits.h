@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -33,9 +34,9 @@ namespace dfs::server {
 
 // Parts stored but not yet durable: their files and the folders whose new entries name them.
 struct DeferredSync {
-  UniqueFd folder;                      // the version folder
-  std::vector<std::string> part_names;  // in the folder; removed if they cannot be made durable
-  std::vector<UniqueFd> targets;        // to fsync: the part files, then folders
+  std::shared_ptr<const UniqueFd> folder;  // the version folder (its writers' descriptor)
+  std::vector<std::string> part_names;     // in the folder; removed if they cannot be made durable
+  std::vector<UniqueFd> targets;           // to fsync with the folder: the part files, folders made for them
   std::string lock_key;                 // its EntryLocks key
   VersionId version;
 };

@@ -86,22 +86,30 @@ Result<std::optional<UniqueFd>> PartStore::open_existing(std::string_view user, 
 }
 
 Result<std::unique_ptr<PartWriter>> PartStore::begin_part(std::string_view user, const RemotePath& path,
-                                                          const protocol::PartDescriptor& descriptor) {
+                                                          const protocol::PartDescriptor& descriptor,
+                                                          const PartWriter* sibling) {
   if (path.is_root()) return Error(Errc::bad_path, "the root directory has no parts");
-  auto home = user_dir(user, true);
-  if (!home) return home.error();
-  std::vector<std::string> components;
-  const RemotePath parent = path.parent();  // components() views into it: keep it alive
-  for (const auto c : parent.components()) components.emplace_back(c);
-  components.emplace_back(kReservedName);
-  components.emplace_back(path.name());
-  // A new file's folders are made durable by store_parts, after the part's data: the
-  // fsync of the part file commits the journal with them, and the later directory fsyncs
-  // then find nothing left to do (three journal commits in a row were a third of a small
-  // file's write).
+  std::string entry_key = entry_lock_key(user, version_folder_of(path));
+  std::shared_ptr<const UniqueFd> folder;
   std::vector<UniqueFd> unsynced_dirs;
-  auto folder = make_dirs_beneath(home->get(), components, &unsynced_dirs);
-  if (!folder) return folder.error();
+  if (sibling != nullptr && sibling->entry_key() == entry_key) {
+    folder = sibling->shared_folder();
+  } else {
+    auto home = user_dir(user, true);
+    if (!home) return home.error();
+    std::vector<std::string> components;
+    const RemotePath parent = path.parent();  // components() views into it: keep it alive
+    for (const auto c : parent.components()) components.emplace_back(c);
+    components.emplace_back(kReservedName);
+    components.emplace_back(path.name());
+    // A new file's folders are made durable by store_parts, after the part's data: the
+    // fsync of the part file commits the journal with them, and the later directory fsyncs
+    // then find nothing left to do (three journal commits in a row were a third of a small
+    // file's write).
+    auto made = make_dirs_beneath(home->get(), components, &unsynced_dirs);
+    if (!made) return made.error();
+    folder = std::make_shared<const UniqueFd>(std::move(*made));
+  }
 
   const std::string temp_name = std::string(kTempPrefix) + random_suffix();
   // Read and write: a body spliced in is hashed by reading it back.
@@ -120,8 +128,7 @@ Result<std::unique_ptr<PartWriter>> PartStore::begin_part(std::string_view user,
     ::unlinkat(folder->get(), temp_name.c_str(), 0);
     return Error::from_errno(err, "reserve " + std::to_string(total) + " bytes for " + path.display());
   }
-  return std::make_unique<PartWriter>(locks_, entry_lock_key(user, version_folder_of(path)),
-                                      std::move(*folder), std::move(file), temp_name, descriptor,
+  return std::make_unique<PartWriter>(std::move(entry_key), std::move(folder), std::move(file), temp_name, descriptor,
                                       std::move(unsynced_dirs));
 }
 
@@ -138,32 +145,44 @@ Status PartStore::store_parts(std::span<const std::unique_ptr<PartWriter>> write
   // fsyncs (one flush of the disk's cache), not two. A crash before the fsyncs end can leave a
   // placed part with lost bytes, but only a staged one: no commit of this version exists before
   // this request is answered, and a damaged part fails its checksums when it is read.
+  if (writers.empty()) return {};
+  const PartWriter& first = *writers.front();
+  for (const auto& writer : writers) {
+    if (writer->shared_folder() != first.shared_folder()) {
+      return Error(Errc::invalid_argument, "the parts of one request must share their version folder");
+    }
+  }
+  {
+    auto lock = locks_.lock(first.entry_key());
+    auto names = list_names(first.folder(), "version folder");
+    if (!names) return names.error();
+    const auto folder = VersionFolder::from_names(*names);
+    if (const VersionId* newest = folder.newest_committed(); newest && first.descriptor().version < *newest) {
+      return Error(Errc::conflict, "a newer version " + newest->to_string() + " is already committed");
+    }
+    for (const auto& writer : writers) {
+      if (auto st = writer->place(); !st) return st;
+    }
+  }
+  if (durability == protocol::CommitDurability::later) {
+    // Handed to the group commit with the writers' own descriptors: the folder, which it
+    // syncs too, and the part files with the folders made for them.
+    DeferredSync sync;
+    sync.version = first.descriptor().version;
+    sync.folder = first.shared_folder();
+    sync.lock_key = first.entry_key();
+    for (const auto& writer : writers) {
+      writer->keep();
+      sync.part_names.push_back(part_file_name(writer->descriptor().version, writer->descriptor().part));
+      for (auto& fd : writer->hand_over_unsynced()) sync.targets.push_back(std::move(fd));
+    }
+    deferred_.add(std::move(sync));
+    return {};
+  }
   std::vector<SyncTarget> targets;
   for (std::size_t i = 0; i < writers.size(); ++i) {
-    if (auto st = writers[i]->place(); !st) return st;
     targets.push_back(writers[i]->data());
     for (const auto& target : writers[i]->names(i == 0)) targets.push_back(target);
-  }
-  if (durability == protocol::CommitDurability::later && !writers.empty()) {
-    // Handed to the group commit with descriptors of their own (the writers close theirs).
-    DeferredSync sync;
-    sync.version = writers.front()->descriptor().version;
-    bool described = (sync.folder = duplicate_fd(writers.front()->folder())).valid();
-    for (const auto& target : targets) {
-      UniqueFd own = duplicate_fd(target.fd);
-      described = described && own.valid();
-      sync.targets.push_back(std::move(own));
-    }
-    if (described) {
-      for (const auto& writer : writers) {
-        sync.part_names.push_back(part_file_name(writer->descriptor().version, writer->descriptor().part));
-        writer->keep();
-      }
-      sync.lock_key = writers.front()->entry_key();
-      deferred_.add(std::move(sync));
-      return {};
-    }
-    // No descriptors to spare for the batch: made durable now instead.
   }
   if (auto st = fsync_all(fan_out_, targets); !st) return st;
   for (const auto& writer : writers) writer->keep();
@@ -267,8 +286,10 @@ void PartStore::flush_deferred(DeferredBatch& batch) {
   std::vector<SyncTarget> targets;
   std::vector<std::size_t> sync_of_target;
   for (std::size_t i = 0; i < batch.syncs.size(); ++i) {
+    targets.push_back({batch.syncs[i].folder->get(), "version folder"});
+    sync_of_target.push_back(i);
     for (const auto& fd : batch.syncs[i].targets) {
-      targets.push_back({fd.get(), "a part file or its folder"});
+      targets.push_back({fd.get(), "a part file or a folder made for it"});
       sync_of_target.push_back(i);
     }
   }
@@ -279,7 +300,7 @@ void PartStore::flush_deferred(DeferredBatch& batch) {
     auto& sync = batch.syncs[sync_of_target[t]];
     lost.emplace_back(sync.lock_key, sync.version);
     auto lock = locks_.lock(sync.lock_key);
-    for (const auto& name : sync.part_names) ::unlinkat(sync.folder.get(), name.c_str(), 0);
+    for (const auto& name : sync.part_names) ::unlinkat(sync.folder->get(), name.c_str(), 0);
   }
 
   // 2. The markers, now that every part they vouch for is durable. A marker that cannot be

@@ -58,9 +58,12 @@ class PartStore {
   // Creates the root directory when it does not exist.
   static Result<std::unique_ptr<PartStore>> open(const std::filesystem::path& root);
 
-  // Starts receiving a part; the descriptor is already validated by the caller.
+  // Starts receiving a part; the descriptor is already validated by the caller. `sibling`: a
+  // writer of another part of the same request (same entry), whose version folder this one
+  // shares instead of opening it again.
   Result<std::unique_ptr<PartWriter>> begin_part(std::string_view user, const RemotePath& path,
-                                                 const protocol::PartDescriptor& descriptor);
+                                                 const protocol::PartDescriptor& descriptor,
+                                                 const PartWriter* sibling = nullptr);
   // Makes the parts of one request durable and puts them in place, side by side: every part is
   // checked before any is placed (one wrong part stores none), the part files are fsynced at
   // once, then the names. The writers must all be of one version of one entry. Durable `later`:

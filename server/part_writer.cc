@@ -8,16 +8,13 @@
 #include <cstring>
 #include <new>
 
-#include "server/confined_dir.h"
 #include "server/part_file_format.h"
-#include "server/version_folder.h"
 
 namespace dfs::server {
 
-PartWriter::PartWriter(EntryLocks& locks, std::string entry_key, UniqueFd folder, UniqueFd file,
+PartWriter::PartWriter(std::string entry_key, std::shared_ptr<const UniqueFd> folder, UniqueFd file,
                        std::string temp_name, protocol::PartDescriptor descriptor, std::vector<UniqueFd> unsynced_dirs)
-    : locks_(locks),
-      entry_key_(std::move(entry_key)),
+    : entry_key_(std::move(entry_key)),
       folder_(std::move(folder)),
       file_(std::move(file)),
       temp_name_(std::move(temp_name)),
@@ -26,15 +23,15 @@ PartWriter::PartWriter(EntryLocks& locks, std::string entry_key, UniqueFd folder
   block_sums_.reserve(block_count(descriptor_.part_size));
   if (descriptor_.part_size >= kStagingBytes) {
     // Not every filesystem allows O_DIRECT (EINVAL): then the page cache takes the bytes.
-    const int fd = ::openat(folder_.get(), temp_name_.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC);
+    const int fd = ::openat(folder_->get(), temp_name_.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC);
     if (fd >= 0) direct_ = UniqueFd(fd);
   }
 }
 
 PartWriter::~PartWriter() {
-  if (kept_ || !folder_.valid()) return;
+  if (kept_ || !folder_ || !folder_->valid()) return;
   const std::string name = placed_ ? part_file_name(descriptor_.version, descriptor_.part) : temp_name_;
-  ::unlinkat(folder_.get(), name.c_str(), 0);
+  ::unlinkat(folder_->get(), name.c_str(), 0);
 }
 
 void PartWriter::hash_into_blocks(const char* data, std::size_t size) {
@@ -188,27 +185,27 @@ Status PartWriter::seal(bool start_writeback) {
 Status PartWriter::place() {
   if (!sealed_) return Error(Errc::invalid_argument, "place() before seal()");
   const std::string final_name = part_file_name(descriptor_.version, descriptor_.part);
-  {
-    auto lock = locks_.lock(entry_key_);
-    auto names = list_names(folder_.get(), "version folder");
-    if (!names) return names.error();
-    const auto folder = VersionFolder::from_names(*names);
-    if (const VersionId* newest = folder.newest_committed(); newest && descriptor_.version < *newest) {
-      return Error(Errc::conflict, "a newer version " + newest->to_string() + " is already committed");
-    }
-    if (::renameat(folder_.get(), temp_name_.c_str(), folder_.get(), final_name.c_str()) != 0) {
-      return Error::from_errno(errno, "rename part into place");
-    }
-    placed_ = true;
+  if (::renameat(folder_->get(), temp_name_.c_str(), folder_->get(), final_name.c_str()) != 0) {
+    return Error::from_errno(errno, "rename part into place");
   }
+  placed_ = true;
   return {};
 }
 
 std::vector<SyncTarget> PartWriter::names(bool folder_too) const {
   std::vector<SyncTarget> targets;
-  if (folder_too) targets.push_back({folder_.get(), "version folder"});
+  if (folder_too) targets.push_back({folder_->get(), "version folder"});
   for (const auto& dir : unsynced_dirs_) targets.push_back({dir.get(), "a folder made for the part"});
   return targets;
+}
+
+std::vector<UniqueFd> PartWriter::hand_over_unsynced() {
+  std::vector<UniqueFd> fds;
+  fds.push_back(std::move(file_));
+  for (auto& dir : unsynced_dirs_) fds.push_back(std::move(dir));
+  unsynced_dirs_.clear();
+  direct_ = UniqueFd();
+  return fds;
 }
 
 }  // namespace dfs::server

@@ -19,15 +19,15 @@
 #include "common/error.h"
 #include "common/protocol.h"
 #include "common/unique_fd.h"
-#include "server/entry_locks.h"
 #include "server/fsync_all.h"
 
 namespace dfs::server {
 
 class PartWriter {
  public:
-  // `unsynced_dirs`: directories made for this part whose new entries names() lists for fsync.
-  PartWriter(EntryLocks& locks, std::string entry_key, UniqueFd folder, UniqueFd file, std::string temp_name,
+  // `folder` is the version folder, shared by the writers of one request. `unsynced_dirs`:
+  // directories made for this part whose new entries names() lists for fsync.
+  PartWriter(std::string entry_key, std::shared_ptr<const UniqueFd> folder, UniqueFd file, std::string temp_name,
              protocol::PartDescriptor descriptor, std::vector<UniqueFd> unsynced_dirs = {});
   PartWriter(const PartWriter&) = delete;
   PartWriter& operator=(const PartWriter&) = delete;
@@ -49,18 +49,22 @@ class PartWriter {
   Status check() const;
   // The steps PartStore::store_parts takes to store the parts of one request side by side:
   // seal() checks the bytes, writes the header and (`start_writeback`) starts writeback;
-  // place() renames the part into place (Errc::conflict when a newer version was committed
-  // meanwhile); data() and names(), fsynced together, make it durable; keep() then lets the
-  // destructor leave it.
+  // place() renames the part into place, with the entry locked by the caller, who has checked
+  // that no newer version is committed; data() and names(), fsynced together, make it
+  // durable; keep() then lets the destructor leave it.
   Status seal(bool start_writeback = true);
   SyncTarget data() const { return {file_.get(), "part file"}; }
-  int folder() const { return folder_.get(); }
+  int folder() const { return folder_->get(); }
+  const std::shared_ptr<const UniqueFd>& shared_folder() const { return folder_; }
   const std::string& entry_key() const { return entry_key_; }
   Status place();
   void keep() { kept_ = true; }
   // The folders to fsync for place()'s rename: the version folder (`folder_too`; once for
   // parts of one folder) and the folders made for this part.
   std::vector<SyncTarget> names(bool folder_too) const;
+  // After keep(): the part file and the folders made for it, open, for whoever makes them
+  // durable later (the group commit), so that it needs no descriptors of its own.
+  std::vector<UniqueFd> hand_over_unsynced();
 
  private:
   struct FreeBuffer {
@@ -76,9 +80,8 @@ class PartWriter {
   // After bytes reached the file through the page cache: starts their writeback now and then.
   void advance();
 
-  EntryLocks& locks_;
   std::string entry_key_;
-  UniqueFd folder_;
+  std::shared_ptr<const UniqueFd> folder_;
   UniqueFd file_;
   std::string temp_name_;
   protocol::PartDescriptor descriptor_;

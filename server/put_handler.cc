@@ -255,7 +255,7 @@ asio::awaitable<void> handle_put(Exchange& ex) {
 
   std::vector<std::unique_ptr<PartWriter>> writers;
   for (const auto& d : declared) {
-    auto writer = ex.server.store.begin_part(ex.user, ex.target.path, d);
+    auto writer = ex.server.store.begin_part(ex.user, ex.target.path, d, writers.empty() ? nullptr : writers.front().get());
     if (!writer) {
       writers.clear();
       co_await send_error(ex, writer.error());
