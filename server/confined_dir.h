@@ -3,6 +3,8 @@
 // root (by anyone) can lead a request outside it. Errors are Errc::bad_path for such attempts.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,5 +29,12 @@ Status fsync_fd(int fd, std::string_view what);
 
 // Names in a directory, without "." and "..".
 Result<std::vector<std::string>> list_names(int dir_fd, std::string_view what);
+
+struct NamedInode {
+  std::string name;
+  ino_t inode = 0;
+};
+// list_names with each name's inode number (what getdents tells anyway).
+Result<std::vector<NamedInode>> list_names_and_inodes(int dir_fd, std::string_view what);
 
 }  // namespace dfs::server

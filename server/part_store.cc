@@ -39,9 +39,6 @@ int write_marker(int folder, const VersionId& version, int part) {
   return errno == EEXIST ? 0 : errno;
 }
 
-// A descriptor of our own for `fd`; invalid when none is to spare.
-UniqueFd duplicate_fd(int fd) { return UniqueFd(::fcntl(fd, F_DUPFD_CLOEXEC, 0)); }
-
 std::string describe(const RemotePath& path, int part, const VersionId& version) {
   return "part " + std::to_string(part) + " of " + path.display() + " version " + version.to_string();
 }
@@ -162,6 +159,7 @@ Status PartStore::store_parts(std::span<const std::unique_ptr<PartWriter>> write
     }
     for (const auto& writer : writers) {
       if (auto st = writer->place(); !st) return st;
+      headers_.forget(first.entry_key() + "/" + part_file_name(writer->descriptor().version, writer->descriptor().part));
     }
   }
   if (durability == protocol::CommitDurability::later) {
@@ -230,11 +228,10 @@ Status PartStore::commit(std::string_view user, const RemotePath& path, const Ve
                          protocol::CommitDurability durability) {
   // Parts stored `later` (this version's, perhaps) must be durable before a durable marker.
   if (durability == protocol::CommitDurability::now) deferred_.wait_flushed();
-  bool defer_failed = false;
   {
     auto locked = lock_version_folder(user, path, version);
     if (!locked) return locked.error();
-    const auto& [folder, lock, state, relative, not_here] = *locked;
+    auto& [folder, lock, state, relative, not_here] = *locked;
     // Checked first: committing the newer version removed this one's parts, and the writer must
     // learn that it lost (conflict), not that its parts are missing.
     if (const VersionId* newest = state.newest_committed(); newest && version < *newest) {
@@ -245,12 +242,9 @@ Status PartStore::commit(std::string_view user, const RemotePath& path, const Ve
     const std::string key = entry_lock_key(user, relative);
     if (durability == protocol::CommitDurability::later) {
       if (it->second.committed) return {};  // durable already, or pending
-      if (UniqueFd own = duplicate_fd(folder.get()); own.valid()) {
-        pending_.add(key, version);
-        deferred_.add(DeferredCommit{std::move(own), relative, key, version});
-        return {};
-      }
-      defer_failed = true;  // no descriptor to spare for the batch: made durable now instead
+      pending_.add(key, version);
+      deferred_.add(DeferredCommit{std::move(folder), relative, key, version});
+      return {};
     } else {
       // The marker may be pending, or written by a batch that has not made it durable yet.
       if (const int err = write_marker(folder.get(), version, it->second.parts.front()); err != 0) {
@@ -262,7 +256,6 @@ Status PartStore::commit(std::string_view user, const RemotePath& path, const Ve
       return {};
     }
   }
-  if (defer_failed) return commit(user, path, version, protocol::CommitDurability::now);
   return {};
 }
 
@@ -451,18 +444,31 @@ Status PartStore::list_entries(std::string_view user, const RemotePath& dir, std
   auto versions_dir = open_existing(user, relative);
   if (!versions_dir) return versions_dir.error();
   if (!*versions_dir) return {};
+  std::vector<std::string> file_names;
   for (const auto& name : names) {
     auto folder = open_dir_beneath((*versions_dir)->get(), name);
     if (!folder) continue;  // removed meanwhile, or not a folder
-    auto files = list_names(folder->get(), name);
+    auto files = list_names_and_inodes(folder->get(), name);
     if (!files) continue;
-    const auto state = state_of(entry_lock_key(user, relative + "/" + name), *files);
+    file_names.clear();
+    for (const auto& file : *files) file_names.push_back(file.name);
+    const std::string entry_key = entry_lock_key(user, relative + "/" + name);
+    const auto state = state_of(entry_key, file_names);
     for (const auto& [version, present] : state.versions) {
       for (const int part : present.parts) {
-        auto file = open_file_beneath(folder->get(), part_file_name(version, part), O_RDONLY);
-        if (!file) continue;  // superseded meanwhile
-        auto descriptor = read_part_descriptor(file->get(), describe(dir.child(name), part, version));
-        if (!descriptor) continue;  // a corrupt header is not offered; heal --verify repairs it
+        const std::string file_name = part_file_name(version, part);
+        const auto listed = std::find_if(files->begin(), files->end(), [&](const auto& f) { return f.name == file_name; });
+        const ino_t inode = listed == files->end() ? 0 : listed->inode;
+        const std::string key = entry_key + "/" + file_name;  // as store_parts forgets it
+        auto descriptor = headers_.find(key, inode);
+        if (!descriptor) {
+          auto file = open_file_beneath(folder->get(), file_name, O_RDONLY);
+          if (!file) continue;  // superseded meanwhile
+          auto read = read_part_descriptor(file->get(), describe(dir.child(name), part, version));
+          if (!read) continue;  // a corrupt header is not offered; heal --verify repairs it
+          if (inode != 0) headers_.store(key, inode, *read);
+          descriptor = std::move(*read);
+        }
         emit(protocol::ListRecord{name, std::move(*descriptor), present.committed});
       }
     }

@@ -30,6 +30,7 @@
 #include "server/deferred_commits.h"
 #include "server/entry_locks.h"
 #include "server/fsync_all.h"
+#include "server/part_header_cache.h"
 #include "server/part_reader.h"
 #include "server/part_writer.h"
 #include "server/pending_commits.h"
@@ -134,6 +135,9 @@ class PartStore {
 
   UniqueFd root_;
   EntryLocks locks_;
+  // Headers of listed part files: 32768 of them (some 8 MiB) cover a folder of 16 000 files
+  // on each server, which holds two parts of each.
+  PartHeaderCache headers_{1 << 15};
   FanOut fan_out_;  // fsync_all()'s threads
   PendingCommits pending_;
   // Commits whose markers the group commit could not write: still pending, tried again by the

@@ -747,6 +747,44 @@ TEST_F(PartStoreTest, ListPageWithANameReturnsOnlyThatName) {
   EXPECT_EQ(records[0].name, "b");
 }
 
+// LIST keeps the headers it read (PartHeaderCache); a part stored again under the same name
+// is a new file, and its new header is what the next listing shows.
+TEST_F(PartStoreTest, APartStoredAgainUnderItsNameIsListedWithItsNewHeader) {
+  auto first = descriptor_for(v1, 1, "one");
+  ASSERT_TRUE(put("alice", "a", first, "one").ok());
+  auto records = list_entries("", {"a"});
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].descriptor.attributes.mode, 0640u);
+  ASSERT_TRUE(store_->drop("alice", path_of("a"), v1).ok());
+  EXPECT_TRUE(list_entries("", {"a"}).empty());
+  auto again = first;
+  again.attributes.mode = 0600;
+  ASSERT_TRUE(put("alice", "a", again, "one").ok());
+  records = list_entries("", {"a"});
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].descriptor.attributes.mode, 0600u) << "the header listed before the drop was shown";
+}
+
+// A part file replaced behind the server's back (an operator restoring one) has another inode:
+// the next listing reads its header.
+TEST_F(PartStoreTest, APartFileReplacedOnTheDiskIsListedWithItsOwnHeader) {
+  auto mode_640 = descriptor_for(v1, 1, "one");
+  auto mode_600 = mode_640;
+  mode_600.attributes.mode = 0600;
+  ASSERT_TRUE(put("alice", "a", mode_640, "one").ok());
+  ASSERT_TRUE(put("alice", "b", mode_600, "one").ok());
+  auto records = list_entries("", {"a"});
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].descriptor.attributes.mode, 0640u);
+  const auto part_name = part_file_name(v1, 1);
+  const fs::path replacement = folder(".dfs/a") / "replacement";
+  fs::copy_file(folder(".dfs/b") / part_name, replacement);
+  fs::rename(replacement, folder(".dfs/a") / part_name);
+  records = list_entries("", {"a"});
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].descriptor.attributes.mode, 0600u) << "the header of the file before was shown";
+}
+
 TEST_F(PartStoreTest, ListEntriesEmitsEveryPartVersionWithItsDescriptorAndCommitState) {
   const auto d1 = descriptor_for(v1, 1, "one");
   const auto d3 = descriptor_for(v1, 3, "uno");
