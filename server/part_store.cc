@@ -466,7 +466,9 @@ Status PartStore::list_entries(std::string_view user, const RemotePath& dir, std
           if (!file) continue;  // superseded meanwhile
           auto read = read_part_descriptor(file->get(), describe(dir.child(name), part, version));
           if (!read) continue;  // a corrupt header is not offered; heal --verify repairs it
-          if (inode != 0) headers_.store(key, inode, *read);
+          // Kept under the inode of the file read, which may differ from the one listed if the
+          // name was placed again in between.
+          if (struct stat st {}; ::fstat(file->get(), &st) == 0) headers_.store(key, st.st_ino, *read);
           descriptor = std::move(*read);
         }
         emit(protocol::ListRecord{name, std::move(*descriptor), present.committed});
