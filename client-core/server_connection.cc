@@ -34,9 +34,6 @@ namespace {
 
 constexpr std::size_t kChunk = 1 << 20;
 constexpr std::size_t kMaxErrorBody = 64 * 1024;
-// Beast sizes a header's socket reads by the buffer's free space (512 bytes when it has none):
-// with this much room, an answer's header and a small part's body come in one read.
-constexpr std::size_t kFirstRead = 64 * 1024;
 
 
 std::string seconds_text(std::chrono::milliseconds ms) {
@@ -176,7 +173,7 @@ struct ServerConnection::Impl {
       if (auto st = start_tls(); !st) return st;
     }
     connected = true;
-    buffer.reserve(kFirstRead);
+    buffer.reserve(kHeaderReadRoom);
     return {};
   }
 

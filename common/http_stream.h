@@ -18,10 +18,17 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl.hpp>
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <utility>
 
 namespace dfs {
+
+// Room to reserve in the buffer a header is read into, on both sides. Beast sizes each socket
+// read by the buffer's free space (512 bytes when it has none); with this much, a header and a
+// small file's parts (or a small part's answer) come in one read, not three, each with its
+// wait and its timer.
+inline constexpr std::size_t kHeaderReadRoom = 64 * 1024;
 
 template <class Transport>
 class BasicHttpStream {

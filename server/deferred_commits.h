@@ -37,7 +37,7 @@ struct DeferredSync {
   std::shared_ptr<const UniqueFd> folder;  // the version folder (its writers' descriptor)
   std::vector<std::string> part_names;     // in the folder; removed if they cannot be made durable
   std::vector<UniqueFd> targets;           // to fsync with the folder: the part files, folders made for them
-  std::string lock_key;                 // its EntryLocks key
+  std::string lock_key;                    // its EntryLocks key
   VersionId version;
 };
 

@@ -41,8 +41,6 @@ constexpr Route kRoutes[] = {
     {"EXIT", handle_exit},
 };
 
-constexpr std::size_t kFirstRead = 64 * 1024;
-
 // Outside the coroutine: GCC 12 mishandles string literals passed to Beast inside one.
 http::response<http::string_body> malformed_request_response(const beast::error_code& ec) {
   http::response<http::string_body> res{http::status::bad_request, 11};
@@ -219,10 +217,7 @@ asio::awaitable<void> HttpServer::serve(tcp::socket socket) {
     open_sessions = sessions_.size();
   }
   beast::flat_buffer buffer;
-  // Beast sizes a header's socket reads by the buffer's free space (512 bytes when it has none):
-  // with this much room, a request's header and a small file's parts come in one read, not
-  // three reads, each with its wait and its timer.
-  buffer.reserve(kFirstRead);
+  buffer.reserve(kHeaderReadRoom);
   bool drain = false;
   const bool ready = co_await start_tls(stream);
   while (ready && !context_.stopping.load()) {
